@@ -1,0 +1,3 @@
+// Public face of src/config: settings declarations and their parsers.
+export * from './settings.js';
+export * from './proxy.js';

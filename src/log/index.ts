@@ -1,0 +1,53 @@
+// Structured JSON logging (pino) with redaction of anything that can carry a secret.
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger };
+
+/** Paths pino replaces with "[redacted]" wherever they appear in a log object. */
+export const REDACT_PATHS = [
+  'password', '*.password', 'token', '*.token', 'secret', '*.secret',
+  'authorization', '*.authorization', 'headers.authorization', 'headers.cookie', 'headers["x-registry-auth"]',
+  'headers["x-registry-config"]', 'cookie', '*.cookie', 'env', '*.env', 'Env', '*.Env', 'body', '*.body',
+];
+
+/** Maps syslog level names (tecnativa's LOG_LEVEL) onto pino levels. */
+export function pinoLevel(level: string): LevelWithSilent {
+  switch (level) {
+    case 'emerg':
+    case 'alert':
+    case 'crit':
+      return 'fatal';
+    case 'err':
+      return 'error';
+    case 'warning':
+      return 'warn';
+    case 'notice':
+    case 'info':
+      return 'info';
+    case 'debug':
+      return 'debug';
+    default:
+      return 'info';
+  }
+}
+
+/** Creates the process logger. `destination` defaults to stdout (fd 1). */
+export function createLogger(opts: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  return pino(
+    {
+      level: pinoLevel(opts.level ?? 'info'),
+      ...(opts.name ? { name: opts.name } : {}),
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    opts.destination ?? pino.destination({ fd: 1, sync: false }),
+  );
+}
+
+/** Escapes CR/LF and other control bytes in untrusted strings before they reach a log line. */
+export function safeForLog(s: string, max = 512): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
+}

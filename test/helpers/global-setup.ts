@@ -1,0 +1,22 @@
+// Integration suite setup: requires a running dockerd, builds the test image, cleans up after.
+import { execFileSync } from 'node:child_process';
+import { TEST_IMAGE, cleanupTestObjects, ensureTestImage } from './docker-cli.js';
+
+export function setup(): void {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('integration tests need a running dockerd (`.ci/run` starts one)');
+  }
+  cleanupTestObjects();
+  ensureTestImage();
+}
+
+export function teardown(): void {
+  cleanupTestObjects();
+  try {
+    execFileSync('docker', ['image', 'rm', '-f', TEST_IMAGE], { stdio: 'ignore' });
+  } catch {
+    // already gone
+  }
+}
