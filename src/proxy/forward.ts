@@ -1,0 +1,157 @@
+// The ordinary request path: decide, read and inspect the body when needed, forward through the pool.
+import type { IncomingMessage, ServerResponse, IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import type { Decision, Evaluation } from '../policy/index.js';
+import { HOP_BY_HOP, denialBody, logRequest, upstreamErrorMessage, type DecisionWord, type ProxyContext } from './context.js';
+
+/** Reads a whole request body up to `max` bytes; resolves undefined when it is larger. */
+export function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > max) {
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks, size));
+    });
+    req.on('error', reject);
+  });
+}
+
+function forwardHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+  }
+  return out;
+}
+
+function responseHeaders(h: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') out[k] = v;
+  }
+  return out;
+}
+
+/** Answers a denial: 403/400/413 with the JSON message; closes the connection when a body is pending. */
+export function sendDenial(res: ServerResponse, d: Decision, hasBody: boolean): void {
+  const body = denialBody(d);
+  if (hasBody) res.shouldKeepAlive = false;
+  res.writeHead(d.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function hasRequestBody(req: IncomingMessage): boolean {
+  const cl = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (cl !== undefined && cl !== '0');
+}
+
+/** Handles one ordinary (non-upgrade) request end to end. */
+export async function handleRequest(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const start = performance.now();
+  const method = req.method ?? 'GET';
+  const target = req.url ?? '/';
+  const client = req.socket.remoteAddress;
+  const ev: Evaluation = ctx.engine.evaluate(method, target, req.headers);
+  let decision = ev.decision;
+  let word: DecisionWord = 'allow';
+  const observe = ctx.engine.mode === 'observe';
+  if (!decision.allow) {
+    ctx.onDeny?.(method, target, decision);
+    if (!(observe && decision.status === 403)) {
+      sendDenial(res, decision, hasRequestBody(req));
+      logRequest(ctx, { method, target, decision, word: 'deny', status: decision.status, start, client });
+      return;
+    }
+    word = 'observe-deny';
+  }
+  let body: Buffer | IncomingMessage | undefined = hasRequestBody(req) ? req : undefined;
+  if (ev.needsBody && ev.constraints) {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const raw = declared > ev.constraints.maxBodyBytes ? undefined : await readBody(req, ev.constraints.maxBodyBytes);
+    const verdict =
+      raw === undefined
+        ? { allow: false as const, rule: 'body:too-large', reason: `body larger than ${ev.constraints.maxBodyBytes} bytes (MAX_BODY_BYTES)`, status: 413 }
+        : ctx.engine.inspectBody(ev, req.headers['content-type'], raw);
+    if (verdict.allow) {
+      body = verdict.body;
+    } else {
+      decision = { ...decision, allow: false, rule: verdict.rule, reason: verdict.reason, status: verdict.status };
+      ctx.onDeny?.(method, target, decision);
+      if (!(observe && verdict.status === 403) || raw === undefined) {
+        sendDenial(res, decision, raw === undefined);
+        logRequest(ctx, { method, target, decision, word: 'deny', status: decision.status, start, client });
+        return;
+      }
+      word = 'observe-deny';
+      body = raw;
+    }
+  }
+  await forward(ctx, req, res, { method, target, body, decision, word, start, client });
+}
+
+interface ForwardArgs {
+  method: string;
+  target: string;
+  body: Buffer | IncomingMessage | undefined;
+  decision: Decision;
+  word: DecisionWord;
+  start: number;
+  client: string | undefined;
+}
+
+async function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, a: ForwardArgs): Promise<void> {
+  const headers = forwardHeaders(req.headers);
+  if (Buffer.isBuffer(a.body)) headers['content-length'] = String(a.body.length);
+  else if (a.body && req.headers['content-length']) headers['content-length'] = req.headers['content-length'];
+  const ac = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) ac.abort();
+  };
+  res.on('close', onClose);
+  let status = 0;
+  const opts: Dispatcher.RequestOptions = {
+    path: a.target,
+    method: a.method as Dispatcher.HttpMethod,
+    headers,
+    body: a.body ?? null,
+    signal: ac.signal,
+  };
+  try {
+    await ctx.pool.stream(opts, ({ statusCode, headers: up }) => {
+      status = statusCode;
+      res.writeHead(statusCode, responseHeaders(up));
+      res.flushHeaders();
+      return res;
+    });
+    logRequest(ctx, { method: a.method, target: a.target, decision: a.decision, word: a.word, status, start: a.start, client: a.client });
+  } catch (err) {
+    if (status === 0 && !res.headersSent) {
+      const aborted = ac.signal.aborted;
+      const message = aborted ? 'client went away' : upstreamErrorMessage(ctx.socketPath, err);
+      if (!aborted) {
+        const body = JSON.stringify({ message });
+        res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      }
+      logRequest(ctx, { method: a.method, target: a.target, decision: a.decision, word: a.word, status: aborted ? 499 : 502, start: a.start, client: a.client, error: (err as NodeJS.ErrnoException).code ?? 'upstream' });
+    } else {
+      res.destroy();
+      logRequest(ctx, { method: a.method, target: a.target, decision: a.decision, word: a.word, status, start: a.start, client: a.client, error: 'stream ended early' });
+    }
+  } finally {
+    res.off('close', onClose);
+  }
+}

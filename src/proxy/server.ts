@@ -1,0 +1,161 @@
+// The socket proxy: an HTTP listener in front of the Docker socket, every request through the policy engine.
+import { createServer, type Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
+import { Pool } from 'undici';
+import type { Logger } from '../log/index.js';
+import type { Decision, PolicyEngine } from '../policy/index.js';
+import { type ProxyContext } from './context.js';
+import { handleRequest } from './forward.js';
+import { handleUpgrade } from './hijack.js';
+import { bind, isLoopback, parseListen, type ListenTarget } from './listen.js';
+import { createMetrics } from './metrics.js';
+
+/** Slowloris guard: the whole request head must arrive within this time. */
+export const HEADER_TIMEOUT_MS = 10_000;
+/** Idle keep-alive connections are closed after this time. */
+export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
+/** Largest request head accepted (X-Registry-Config on /build can be large). */
+export const MAX_HEADER_BYTES = 64 * 1024;
+/** Upstream connections kept to dockerd. */
+export const UPSTREAM_CONNECTIONS = 128;
+/** On shutdown, finite requests get this long before streams and tunnels are cut. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
+export interface ProxyOptions {
+  engine: PolicyEngine;
+  socketPath: string;
+  listen: string;
+  disableIpv6?: boolean;
+  metricsListen?: string;
+  logger: Logger;
+  onDeny?: (method: string, target: string, decision: Decision) => void;
+}
+
+export interface RunningProxy {
+  /** Where it listens: `host:port` or `unix:/path`. */
+  address: string;
+  metricsAddress: string | undefined;
+  close(): Promise<void>;
+}
+
+function describe(server: Server, target: ListenTarget): string {
+  if (target.kind === 'unix') return `unix:${target.path}`;
+  const a = server.address();
+  if (a && typeof a === 'object') return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+  return `${target.host}:${target.port}`;
+}
+
+/** Answers whether dockerd responds to GET /_ping on the socket (for /healthz). */
+export function pingUpstream(socketPath: string, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpRequest({ socketPath, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** Starts the proxy (and its metrics listener when asked). */
+export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
+  const metrics = createMetrics();
+  const pool = new Pool('http://localhost', {
+    socketPath: opts.socketPath,
+    connections: UPSTREAM_CONNECTIONS,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    keepAliveTimeout: 30_000,
+  });
+  const ctx: ProxyContext = {
+    engine: opts.engine,
+    pool,
+    socketPath: opts.socketPath,
+    logger: opts.logger,
+    metrics,
+    tunnels: new Set(),
+    ...(opts.onDeny ? { onDeny: opts.onDeny } : {}),
+  };
+  const server = createServer({
+    headersTimeout: HEADER_TIMEOUT_MS,
+    requestTimeout: 0,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    connectionsCheckingInterval: 1000,
+    noDelay: true,
+  });
+  server.timeout = 0;
+  server.on('request', (req, res) => {
+    handleRequest(ctx, req, res).catch((err: unknown) => {
+      opts.logger.error({ err: (err as Error).message }, 'request handler failed');
+      res.destroy();
+    });
+  });
+  server.on('upgrade', (req, socket: Socket, head: Buffer) => {
+    handleUpgrade(ctx, req, socket, head).catch((err: unknown) => {
+      opts.logger.error({ err: (err as Error).message }, 'upgrade handler failed');
+      socket.destroy();
+    });
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable) {
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const body = JSON.stringify({ message: `portcullis: malformed request (${err.code ?? 'parse error'})` });
+      socket.end(`HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+    } else socket.destroy();
+  });
+  const target = parseListen(opts.listen);
+  await bind(server, target, { disableIpv6: opts.disableIpv6 ?? false });
+  const address = describe(server, target);
+  if (target.kind === 'tcp' && !isLoopback(target.host)) {
+    opts.logger.warn({ listen: address }, 'listening beyond loopback: any client that can reach this port gets the access the policy allows (no authentication)');
+  }
+
+  let metricsServer: Server | undefined;
+  let metricsAddress: string | undefined;
+  if (opts.metricsListen) {
+    metricsServer = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'GET' && path === '/metrics') {
+        metrics.registry.metrics().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': metrics.registry.contentType });
+            res.end(text);
+          },
+          () => res.writeHead(500).end(),
+        );
+      } else if (req.method === 'GET' && (path === '/healthz' || path === '/health')) {
+        void pingUpstream(opts.socketPath).then((ok) => {
+          const body = JSON.stringify(ok ? { status: 'ready' } : { status: 'not ready', message: `Docker socket ${opts.socketPath} does not answer` });
+          res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(body);
+        });
+      } else {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'not found: GET /metrics or /healthz' }));
+      }
+    });
+    const mt = parseListen(opts.metricsListen);
+    await bind(metricsServer, mt);
+    metricsAddress = describe(metricsServer, mt);
+  }
+
+  return {
+    address,
+    metricsAddress,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        server.closeAllConnections();
+        for (const s of ctx.tunnels) s.destroy();
+      }, SHUTDOWN_GRACE_MS);
+      timer.unref();
+      await closed;
+      clearTimeout(timer);
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await pool.close();
+    },
+  };
+}
