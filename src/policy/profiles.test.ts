@@ -125,3 +125,22 @@ describe('tecnativaAllows', () => {
     expect(tecnativaAllows('GET', '/version_x', settings())).toBe(true);
   });
 });
+
+describe('every section variable', () => {
+  const sample: Record<string, [string, string]> = {
+    AUTH: ['POST', '/auth'], BUILD: ['POST', '/build/prune'], COMMIT: ['POST', '/commit'], CONFIGS: ['GET', '/configs'],
+    CONTAINERS: ['GET', '/containers/json'], DISTRIBUTION: ['GET', '/distribution/busybox/json'], EVENTS: ['GET', '/events'],
+    EXEC: ['GET', '/exec/x/json'], GRPC: ['POST', '/grpc'], IMAGES: ['GET', '/images/json'], INFO: ['GET', '/info'],
+    NETWORKS: ['GET', '/networks'], NODES: ['GET', '/nodes'], PING: ['GET', '/_ping'], PLUGINS: ['GET', '/plugins'],
+    SECRETS: ['GET', '/secrets'], SERVICES: ['GET', '/services'], SESSION: ['POST', '/session'], SWARM: ['POST', '/swarm/leave'],
+    SYSTEM: ['GET', '/system/df'], TASKS: ['GET', '/tasks'], VERSION: ['GET', '/version'], VOLUMES: ['GET', '/volumes'],
+  };
+  for (const [v, [method, path]] of Object.entries(sample)) {
+    it(`${v} alone opens ${method} ${path}, and 0 closes it`, () => {
+      const post = method === 'GET' ? {} : { POST: '1' };
+      const off = { EVENTS: '0', PING: '0', VERSION: '0', ...post };
+      expect(check({ ...off, [v]: '1' }, method, path)).toBe('allow');
+      expect(check({ ...off, [v]: '0' }, method, path)).toBe(`deny:env:${v}`);
+    });
+  }
+});
