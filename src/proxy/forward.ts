@@ -124,7 +124,7 @@ async function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerRespo
   let status = 0;
   const opts: Dispatcher.RequestOptions = {
     path: a.target,
-    method: a.method as Dispatcher.HttpMethod,
+    method: a.method,
     headers,
     body: a.body ?? null,
     signal: ac.signal,

@@ -14,6 +14,9 @@ export function setup(): void {
 
 export function teardown(): void {
   cleanupTestObjects();
+  // The image is shared by every suite; on a developer machine several suites may run at once, so
+  // only a CI run (one suite at a time, fresh machine) removes it.
+  if (!process.env.CI) return;
   try {
     execFileSync('docker', ['image', 'rm', '-f', TEST_IMAGE], { stdio: 'ignore' });
   } catch {
