@@ -3,6 +3,16 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Coverage gate on the security-critical pure code (run by `npm test` with the unit project).
+    coverage: {
+      provider: 'v8',
+      include: ['src/policy/**/*.ts'],
+      exclude: ['**/*.test.ts', '**/*.test-data.ts'],
+      reporter: ['text-summary'],
+      thresholds: {
+        'src/policy/**/*.ts': { lines: 95, statements: 95, branches: 88, functions: 95 },
+      },
+    },
     projects: [
       {
         test: {

@@ -23,9 +23,9 @@ function check(label, cmd, args) {
   }
 }
 
-function vitest(project) {
+function vitest(project, extra = []) {
   const out = join(tmp, `${project}.json`);
-  const ok = run(project, 'npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const ok = run(project, 'npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra]);
   if (!existsSync(out)) {
     failed += 1;
     process.stdout.write(`!! ${project}: vitest wrote no report\n`);
@@ -45,7 +45,7 @@ const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 if (want('typecheck')) check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (want('lint')) check('lint', 'npx', ['eslint', '--max-warnings=0', '.']);
-if (want('unit')) vitest('unit');
+if (want('unit')) vitest('unit', ['--coverage']);
 if (want('integration')) vitest('integration');
 rmSync(tmp, { recursive: true, force: true });
 
