@@ -52,7 +52,7 @@ export class StreamDemuxer {
         this.startFrame();
         continue;
       }
-      const take = Math.min(this.remaining, buf.length - pos);
+      const take = Math.min(this.remaining, buf.length - pos, MAX_BUFFERED_FRAME_BYTES - this.pendingBytes);
       this.pending.push(buf.subarray(pos, pos + take));
       this.pendingBytes += take;
       this.remaining -= take;
