@@ -133,7 +133,8 @@ async function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerRespo
     await ctx.pool.stream(opts, ({ statusCode, headers: up }) => {
       status = statusCode;
       res.writeHead(statusCode, responseHeaders(up));
-      res.flushHeaders();
+      // Streams (events, logs -f, wait…) have no length: send the head now, not with the first event.
+      if (up['content-length'] === undefined) res.flushHeaders();
       return res;
     });
     logRequest(ctx, { method: a.method, target: a.target, decision: a.decision, word: a.word, status, start: a.start, client: a.client });

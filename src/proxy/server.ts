@@ -5,7 +5,8 @@ import type { Socket } from 'node:net';
 import { Pool } from 'undici';
 import type { Logger } from '../log/index.js';
 import type { Decision, PolicyEngine } from '../policy/index.js';
-import { type ProxyContext } from './context.js';
+import { performance } from 'node:perf_hooks';
+import { denialBody, logRequest, type ProxyContext } from './context.js';
 import { handleRequest } from './forward.js';
 import { handleUpgrade } from './hijack.js';
 import { bind, isLoopback, parseListen, type ListenTarget } from './listen.js';
@@ -98,6 +99,14 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       opts.logger.error({ err: (err as Error).message }, 'upgrade handler failed');
       socket.destroy();
     });
+  });
+  // Without a listener Node drops CONNECT silently; answer it like any other non-route, and log it.
+  server.on('connect', (req, socket: Socket) => {
+    const start = performance.now();
+    const decision = { allow: false, operation: 'unknown', rule: 'route:unknown', reason: 'CONNECT is not a Docker Engine API method', status: 403 };
+    const body = denialBody(decision);
+    socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    logRequest(ctx, { method: 'CONNECT', target: req.url ?? '', decision, word: 'deny', status: 403, start, client: socket.remoteAddress });
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (socket.writable) {
