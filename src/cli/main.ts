@@ -1,6 +1,5 @@
 // The CLI: the only place that reads argv and the environment, and the only place that exits.
 import { Command } from 'commander';
-import { registerProxyCommand } from './proxy.js';
 
 const program = new Command();
 program
@@ -9,9 +8,21 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-registerProxyCommand(program);
+/** Each command's module is loaded only when needed, so the proxy's memory holds the proxy alone. */
+const COMMANDS: Record<string, () => Promise<(p: Command) => void>> = {
+  proxy: async () => (await import('./proxy.js')).registerProxyCommand,
+  audit: async () => (await import('./audit.js')).registerAuditCommand,
+};
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+async function main(): Promise<void> {
+  const wanted = process.argv[2];
+  const load = wanted !== undefined ? COMMANDS[wanted] : undefined;
+  const registers = load ? [await load()] : await Promise.all(Object.values(COMMANDS).map((l) => l()));
+  for (const register of registers) register(program);
+  await program.parseAsync(process.argv);
+}
+
+main().catch((err: unknown) => {
   process.stderr.write(`portcullis: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(2);
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { looksLikeWordTrue, proxySettings, readSettings, SECTION_VARS, SettingError, type ProxySettings } from '../config/index.js';
-import { createLogger, type Logger } from '../log/index.js';
+import { createLogger, stdoutDestination, type Logger } from '../log/index.js';
 import { PolicyEngine, constraintsFromSettings, envProfile, loadPolicyFile, namedProfile, tecnativaAllows, type Decision, type Profile } from '../policy/index.js';
 import { startProxy } from '../proxy/index.js';
 
@@ -16,7 +16,7 @@ function warnWordBooleans(env: NodeJS.ProcessEnv, log: Logger): void {
   }
 }
 
-function buildProfile(s: ProxySettings): { profile: Profile; mode: 'enforce' | 'observe' } {
+async function buildProfile(s: ProxySettings): Promise<{ profile: Profile; mode: 'enforce' | 'observe' }> {
   if (s.POLICY_FILE) {
     let text: string;
     try {
@@ -24,7 +24,7 @@ function buildProfile(s: ProxySettings): { profile: Profile; mode: 'enforce' | '
     } catch (err) {
       throw new Error(`POLICY_FILE=${s.POLICY_FILE}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    const loaded = loadPolicyFile(text, constraintsFromSettings(s));
+    const loaded = await loadPolicyFile(text, constraintsFromSettings(s));
     return { profile: loaded.profile, mode: loaded.mode ?? s.MODE };
   }
   return { profile: s.PROFILE === 'env' ? envProfile(s) : namedProfile(s.PROFILE, s), mode: s.MODE };
@@ -49,9 +49,12 @@ export async function runProxy(env: NodeJS.ProcessEnv, flags: { listen?: string;
     ...(flags.metricsListen ? { METRICS_LISTEN: flags.metricsListen } : {}),
   };
   const s = readSettings(proxySettings, merged);
-  const log = createLogger({ level: s.LOG_LEVEL, name: 'portcullis-proxy' });
+  const out = stdoutDestination();
+  const log = createLogger({ level: s.LOG_LEVEL, name: 'portcullis-proxy', destination: out });
+  // Access-log lines are built from safe fields only (never bodies, headers or queries): no redaction pass.
+  const accessLog = createLogger({ level: s.LOG_LEVEL, name: 'portcullis-proxy', destination: out, redact: false });
   warnWordBooleans(merged, log);
-  const { profile, mode } = buildProfile(s);
+  const { profile, mode } = await buildProfile(s);
   const engine = new PolicyEngine({ profile, mode, allowedHosts: s.ALLOWED_HOSTS });
   const proxy = await startProxy({
     engine,
@@ -60,6 +63,7 @@ export async function runProxy(env: NodeJS.ProcessEnv, flags: { listen?: string;
     disableIpv6: s.DISABLE_IPV6,
     ...(s.METRICS_LISTEN ? { metricsListen: s.METRICS_LISTEN } : {}),
     logger: log,
+    accessLogger: accessLog,
     onDeny: compatWarner(s, log),
   });
   log.info({ listen: proxy.address, metrics: proxy.metricsAddress, upstream: s.SOCKET_PATH, profile: profile.name, mode }, 'listening');

@@ -1,5 +1,5 @@
 // Structured JSON logging (pino) with redaction of anything that can carry a secret.
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
@@ -31,15 +31,16 @@ export function pinoLevel(level: string): LevelWithSilent {
   }
 }
 
-/** Creates the process logger. `destination` defaults to stdout (fd 1). */
-export function createLogger(opts: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+/** Creates a logger. `destination` defaults to stdout (fd 1); pass one `stdoutDestination()` to several loggers. */
+export function createLogger(opts: { level?: string; name?: string; destination?: DestinationStream; redact?: boolean } = {}): Logger {
   return pino(
     {
       level: pinoLevel(opts.level ?? 'info'),
       ...(opts.name ? { name: opts.name } : {}),
       base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Redaction walks every line; a logger whose lines are built only from safe fields may skip it.
+      ...(opts.redact === false ? {} : { redact: { paths: REDACT_PATHS, censor: '[redacted]' } }),
     },
     opts.destination ?? pino.destination({ fd: 1, sync: false }),
   );
@@ -50,4 +51,9 @@ export function safeForLog(s: string, max = 512): string {
   // eslint-disable-next-line no-control-regex
   const cleaned = s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
+}
+
+/** An asynchronous stdout destination that several loggers can share without interleaving lines. */
+export function stdoutDestination(): DestinationStream {
+  return pino.destination({ fd: 1, sync: false });
 }

@@ -1,14 +1,15 @@
-// State shared by the proxy's request paths: engine, upstream pool, logger, metrics, access log.
+// State shared by the proxy's request paths: engine, upstream agent, logger, metrics, access log.
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Pool } from 'undici';
+import type { Agent } from 'node:http';
 import { safeForLog, type Logger } from '../log/index.js';
 import type { Decision, PolicyEngine } from '../policy/index.js';
 import type { ProxyMetrics } from './metrics.js';
 
 export interface ProxyContext {
   engine: PolicyEngine;
-  pool: Pool;
+  /** Keep-alive agent for the upstream socket: no cap, so long streams never starve other requests. */
+  agent: Agent;
   socketPath: string;
   logger: Logger;
   metrics: ProxyMetrics;
@@ -43,8 +44,7 @@ export function logRequest(
     },
     'request',
   );
-  ctx.metrics.requests.inc({ operation: e.decision.operation, decision: e.word, status: String(e.status) });
-  ctx.metrics.duration.observe({ decision: e.word }, durationMs / 1000);
+  ctx.metrics.record(e.decision.operation, e.word, e.status, durationMs / 1000);
 }
 
 /** The JSON body of a denial, shaped so the docker CLI prints it ("Error response from daemon: …"). */

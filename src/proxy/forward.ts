@@ -1,7 +1,6 @@
 // The ordinary request path: decide, read and inspect the body when needed, forward through the pool.
-import type { IncomingMessage, ServerResponse, IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import type { Decision, Evaluation } from '../policy/index.js';
 import { HOP_BY_HOP, denialBody, logRequest, upstreamErrorMessage, type DecisionWord, type ProxyContext } from './context.js';
 
@@ -46,9 +45,9 @@ function responseHeaders(h: Record<string, string | string[] | undefined>): Reco
 }
 
 /** Answers a denial: 403/400/413 with the JSON message; closes the connection when a body is pending. */
-export function sendDenial(res: ServerResponse, d: Decision, hasBody: boolean): void {
+export function sendDenial(res: ServerResponse, d: Decision, closeConnection: boolean): void {
   const body = denialBody(d);
-  if (hasBody) res.shouldKeepAlive = false;
+  if (closeConnection) res.shouldKeepAlive = false;
   res.writeHead(d.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -56,6 +55,15 @@ export function sendDenial(res: ServerResponse, d: Decision, hasBody: boolean): 
 function hasRequestBody(req: IncomingMessage): boolean {
   const cl = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (cl !== undefined && cl !== '0');
+}
+
+/** Largest unread body Node may drain after a denial to keep the connection alive; past it we close. */
+export const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+/** A denied request's unread body: small known-length bodies are drained, others cost the connection. */
+function mustClose(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  return Number(req.headers['content-length'] ?? 0) > DRAIN_LIMIT_BYTES;
 }
 
 /** Handles one ordinary (non-upgrade) request end to end. */
@@ -71,7 +79,7 @@ export async function handleRequest(ctx: ProxyContext, req: IncomingMessage, res
   if (!decision.allow) {
     ctx.onDeny?.(method, target, decision);
     if (!(observe && decision.status === 403)) {
-      sendDenial(res, decision, hasRequestBody(req));
+      sendDenial(res, decision, mustClose(req));
       logRequest(ctx, { method, target, decision, word: 'deny', status: decision.status, start, client });
       return;
     }
@@ -112,47 +120,54 @@ interface ForwardArgs {
   client: string | undefined;
 }
 
-async function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, a: ForwardArgs): Promise<void> {
+function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, a: ForwardArgs): Promise<void> {
   const headers = forwardHeaders(req.headers);
   if (Buffer.isBuffer(a.body)) headers['content-length'] = String(a.body.length);
   else if (a.body && req.headers['content-length']) headers['content-length'] = req.headers['content-length'];
-  const ac = new AbortController();
-  const onClose = (): void => {
-    if (!res.writableFinished) ac.abort();
-  };
-  res.on('close', onClose);
-  let status = 0;
-  const opts: Dispatcher.RequestOptions = {
-    path: a.target,
-    method: a.method,
-    headers,
-    body: a.body ?? null,
-    signal: ac.signal,
-  };
-  try {
-    await ctx.pool.stream(opts, ({ statusCode, headers: up }) => {
-      status = statusCode;
-      res.writeHead(statusCode, responseHeaders(up));
+  else if (a.body) headers['transfer-encoding'] = 'chunked';
+  return new Promise<void>((resolve) => {
+    let status = 0;
+    let finished = false;
+    const finish = (error?: string, statusOverride?: number): void => {
+      if (finished) return;
+      finished = true;
+      const st = statusOverride ?? status;
+      logRequest(ctx, { method: a.method, target: a.target, decision: a.decision, word: a.word, status: st, start: a.start, client: a.client, ...(error ? { error } : {}) });
+      resolve();
+    };
+    const up = httpRequest({ socketPath: ctx.socketPath, agent: ctx.agent, method: a.method, path: a.target, headers });
+    up.on('response', (upRes) => {
+      status = upRes.statusCode ?? 502;
+      res.writeHead(status, responseHeaders(upRes.headers));
       // Streams (events, logs -f, wait…) have no length: send the head now, not with the first event.
-      if (up['content-length'] === undefined) res.flushHeaders();
-      return res;
+      if (upRes.headers['content-length'] === undefined) res.flushHeaders();
+      upRes.pipe(res);
+      upRes.on('end', () => finish());
+      upRes.on('error', () => {
+        res.destroy();
+        finish('stream ended early');
+      });
     });
-    logRequest(ctx, { method: a.method, target: a.target, decision: a.decision, word: a.word, status, start: a.start, client: a.client });
-  } catch (err) {
-    if (status === 0 && !res.headersSent) {
-      const aborted = ac.signal.aborted;
-      const message = aborted ? 'client went away' : upstreamErrorMessage(ctx.socketPath, err);
-      if (!aborted) {
-        const body = JSON.stringify({ message });
+    up.on('error', (err: NodeJS.ErrnoException) => {
+      if (finished) return;
+      if (status === 0 && !res.headersSent && !res.destroyed) {
+        const body = JSON.stringify({ message: upstreamErrorMessage(ctx.socketPath, err) });
         res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         res.end(body);
+        finish(err.code ?? 'upstream', 502);
+      } else {
+        res.destroy();
+        finish(status === 0 ? 'client went away' : 'stream ended early', status === 0 ? 499 : undefined);
       }
-      logRequest(ctx, { method: a.method, target: a.target, decision: a.decision, word: a.word, status: aborted ? 499 : 502, start: a.start, client: a.client, error: (err as NodeJS.ErrnoException).code ?? 'upstream' });
-    } else {
-      res.destroy();
-      logRequest(ctx, { method: a.method, target: a.target, decision: a.decision, word: a.word, status, start: a.start, client: a.client, error: 'stream ended early' });
-    }
-  } finally {
-    res.off('close', onClose);
-  }
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        up.destroy();
+        finish(status === 0 ? 'client went away' : 'client closed the stream', status === 0 ? 499 : undefined);
+      }
+    });
+    if (Buffer.isBuffer(a.body)) up.end(a.body);
+    else if (a.body) a.body.pipe(up);
+    else up.end();
+  });
 }

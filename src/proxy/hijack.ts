@@ -172,13 +172,13 @@ function tunnel(ctx: ProxyContext, req: IncomingMessage, client: Socket, body: B
 }
 
 function startPipes(ctx: ProxyContext, client: Socket, upstream: Socket, early: Buffer, done: (e?: string) => void): void {
-  ctx.metrics.tunnels.inc();
+  ctx.metrics.tunnelOpened();
   ctx.tunnels.add(client);
   let closed = 0;
   const closeOne = (): void => {
     closed += 1;
     if (closed === 2) {
-      ctx.metrics.tunnels.dec();
+      ctx.metrics.tunnelClosed();
       ctx.tunnels.delete(client);
       done();
     }

@@ -1,8 +1,7 @@
 // The socket proxy: an HTTP listener in front of the Docker socket, every request through the policy engine.
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, type Server } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
-import { Pool } from 'undici';
 import type { Logger } from '../log/index.js';
 import type { Decision, PolicyEngine } from '../policy/index.js';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +9,7 @@ import { denialBody, logRequest, type ProxyContext } from './context.js';
 import { handleRequest } from './forward.js';
 import { handleUpgrade } from './hijack.js';
 import { bind, isLoopback, parseListen, type ListenTarget } from './listen.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, NO_METRICS } from './metrics.js';
 
 /** Slowloris guard: the whole request head must arrive within this time. */
 export const HEADER_TIMEOUT_MS = 10_000;
@@ -18,8 +17,8 @@ export const HEADER_TIMEOUT_MS = 10_000;
 export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
 /** Largest request head accepted (X-Registry-Config on /build can be large). */
 export const MAX_HEADER_BYTES = 64 * 1024;
-/** Upstream connections kept to dockerd. */
-export const UPSTREAM_CONNECTIONS = 128;
+/** Idle keep-alive connections kept open to dockerd (active ones are not capped: streams must not starve requests). */
+export const UPSTREAM_IDLE_SOCKETS = 128;
 /** On shutdown, finite requests get this long before streams and tunnels are cut. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -30,6 +29,8 @@ export interface ProxyOptions {
   disableIpv6?: boolean;
   metricsListen?: string;
   logger: Logger;
+  /** Access-log logger (one line per request); defaults to `logger`. */
+  accessLogger?: Logger;
   onDeny?: (method: string, target: string, decision: Decision) => void;
 }
 
@@ -62,19 +63,13 @@ export function pingUpstream(socketPath: string, timeoutMs = 2000): Promise<bool
 
 /** Starts the proxy (and its metrics listener when asked). */
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
-  const metrics = createMetrics();
-  const pool = new Pool('http://localhost', {
-    socketPath: opts.socketPath,
-    connections: UPSTREAM_CONNECTIONS,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    keepAliveTimeout: 30_000,
-  });
+  const metrics = opts.metricsListen ? await createMetrics() : NO_METRICS;
+  const agent = new Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxFreeSockets: UPSTREAM_IDLE_SOCKETS, scheduling: 'lifo' });
   const ctx: ProxyContext = {
     engine: opts.engine,
-    pool,
+    agent,
     socketPath: opts.socketPath,
-    logger: opts.logger,
+    logger: opts.accessLogger ?? opts.logger,
     metrics,
     tunnels: new Set(),
     ...(opts.onDeny ? { onDeny: opts.onDeny } : {}),
@@ -128,9 +123,9 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     metricsServer = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === '/metrics') {
-        metrics.registry.metrics().then(
-          (text) => {
-            res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        metrics.render().then(
+          ({ contentType, text }) => {
+            res.writeHead(200, { 'content-type': contentType });
             res.end(text);
           },
           () => res.writeHead(500).end(),
@@ -164,7 +159,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       await closed;
       clearTimeout(timer);
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
-      await pool.close();
+      agent.destroy();
     },
   };
 }
