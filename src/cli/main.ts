@@ -12,6 +12,7 @@ program
 const COMMANDS: Record<string, () => Promise<(p: Command) => void>> = {
   proxy: async () => (await import('./proxy.js')).registerProxyCommand,
   audit: async () => (await import('./audit.js')).registerAuditCommand,
+  admin: async () => (await import('./admin.js')).registerAdminCommand,
 };
 
 async function main(): Promise<void> {

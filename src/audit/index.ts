@@ -1,0 +1,23 @@
+// Public face of the auditor: compose and live-host audits, firewall snapshots, rules and reporters.
+export { auditCompose, auditHostSnapshot, REPORT_VERSION, TOOL_NAME, TOOL_VERSION, type AuditReport, type CommonOptions, type HostAuditOptions } from './audit.js';
+export { entryInfo } from './compose/located.js';
+export { discoverComposeFiles, loadCompose, COMPOSE_NAMES, type FileReader, type LoadedProject, type LoadOptions } from './compose/loader.js';
+export { interpolate, parseDotenv, type Interpolated } from './compose/interpolate.js';
+export { composeModel } from './compose/model.js';
+export { runRules, summarize, exitCodeFor, fingerprint, type RunOptions, type RunResult } from './engine.js';
+export { parseShortPort, parseLongPort, bindScope, type BindScope, type ParsedPort } from './ports.js';
+export { classifyService, classifyBinding } from './classify.js';
+export { parseIptablesSave, FirewallParseError, type IptRuleset } from './firewall/iptables.js';
+export { parseFirewallSnapshot, type FirewallSnapshot } from './firewall/snapshot.js';
+export { assessReachability, reachabilityByBind, reachabilityByIptables } from './firewall/reachability.js';
+export { simulateForward, type SimPacket, type SimResult } from './firewall/simulate.js';
+export { collectHost, DEFAULT_CONCURRENCY, type CollectOptions, type HostSnapshot, type LiveSource } from './live/source.js';
+export { hostModel, containerService } from './live/model.js';
+export { collectFirewall, FirewallCollectError } from './live/firewall.js';
+export { inlineSuppressions, parseBaseline } from './suppress.js';
+export { ALL_RULES } from './rules/index.js';
+export { renderJson } from './report/json.js';
+export { renderSarif, SARIF_SCHEMA, FINGERPRINT_KEY } from './report/sarif.js';
+export { renderText, type TextOptions } from './report/text.js';
+export { SEVERITIES } from './types.js';
+export type { AuditError, AuditMode, AuditModel, Finding, PortBinding, Reachability, Rule, Service, ServiceClass, Severity, Verdict } from './types.js';
