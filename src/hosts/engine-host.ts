@@ -1,7 +1,7 @@
 // EngineHost: a Host over any Engine API channel, every call passing the host's policy engine first.
 import type { Readable } from 'node:stream';
 import {
-  DockerError,
+  DockerError, httpError,
   type ContainerInspect, type ContainerSummary, type ContainerTop, type DockerEvent, type Filters, type JsonObject, type LogChunk,
   type PullProgress, type RawRequest,
 } from '../docker/index.js';
@@ -10,7 +10,7 @@ import { HostPolicyDenied } from './errors.js';
 import { gateRequest, requestTarget } from './gate.js';
 import { engineRequests as R } from './requests.js';
 import { readHostStatus } from './status.js';
-import { daemonError, guarded, jsonLines, logChunks, logFraming, readCapped } from './streams.js';
+import { guarded, jsonLines, logChunks, logFraming, readCapped } from './streams.js';
 import type {
   CallOpts, DecisionListener, EngineChannel, EngineRequest, EngineResponse, Host, HostEventsOptions, HostKind, HostLogsOptions,
   HostStatus, StopOptions,
@@ -94,11 +94,11 @@ export class EngineHost implements Host {
     try {
       if (req.stream === true) {
         const res = await this.channel.request({ ...raw, stream: true });
-        if (res.status >= 400) throw daemonError(req.operation, res.status, await readCapped(res.body));
+        if (res.status >= 400) throw httpError(req.operation, res.status, await readCapped(res.body));
         return { ...res, decision };
       }
       const res = await this.channel.request({ ...raw, stream: false });
-      if (res.status >= 400) throw daemonError(req.operation, res.status, res.body);
+      if (res.status >= 400) throw httpError(req.operation, res.status, res.body);
       return { ...res, decision };
     } catch (err) {
       throw relabel(err, req.operation);

@@ -1,7 +1,8 @@
 // Unit tests of the host policy gate: denials, body inspection, observe mode, operation mismatches.
 import { describe, expect, it } from 'vitest';
 import { HostPolicyDenied } from './errors.js';
-import { encodeQuery, gateRequest } from './gate.js';
+import { encodeQuery } from '../docker/index.js';
+import { gateRequest } from './gate.js';
 import { hostPolicy } from './local-host.js';
 import { engineRequests as R } from './requests.js';
 import type { EngineRequest } from './types.js';

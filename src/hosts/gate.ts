@@ -1,5 +1,5 @@
 // The policy gate of a host: turns an EngineRequest into the checked request target and body, or a denial.
-import type { QueryValue } from '../docker/index.js';
+import { encodeQuery } from '../docker/index.js';
 import type { Decision, PolicyEngine } from '../policy/index.js';
 import { HostPolicyDenied } from './errors.js';
 import type { EngineRequest } from './types.js';
@@ -13,20 +13,6 @@ export interface GatedRequest {
   decision: Decision;
   /** True when the policy denied but runs in observe mode, so the call goes through anyway. */
   observed: boolean;
-}
-
-/** Query string with Docker's conventions: booleans as 1/0, filter maps as JSON, undefined left out. */
-export function encodeQuery(query: Record<string, QueryValue> | undefined): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
-    if (v === undefined) continue;
-    if (typeof v === 'boolean') params.set(k, v ? '1' : '0');
-    else if (typeof v === 'object') params.set(k, JSON.stringify(v));
-    else params.set(k, String(v));
-  }
-  const s = params.toString();
-  return s === '' ? '' : `?${s}`;
 }
 
 /** The request target (path and query) a request is checked and sent as. */

@@ -11,5 +11,6 @@ export {
   type AggregateResult, type ContainerFilters, type ContainerState, type HostListing, type HostedContainer,
 } from './registry.js';
 export { HostPolicyDenied, HostNotFoundError, HostConflictError, HostFilterError, hostErrorInfo } from './errors.js';
-export { gateRequest, requestTarget, encodeQuery, type GatedRequest } from './gate.js';
+export { gateRequest, requestTarget, type GatedRequest } from './gate.js';
+export { encodeQuery } from '../docker/index.js';
 export { HOST_OPERATIONS, engineRequests, pathSegment, type EngineRequestName } from './requests.js';

@@ -5,21 +5,6 @@ import { DockerError, demuxDockerStream, parseJsonLines, type LogChunk } from '.
 /** Largest error body read from the daemon when a call is refused. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-/** The DockerError for a non-2xx answer, with the daemon's own `message` when it sent JSON. */
-export function daemonError(operation: string, status: number, body: Buffer): DockerError {
-  const text = body.toString('utf8').trim();
-  let message = '';
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {
-      message = (parsed as { message: string }).message;
-    }
-  } catch {
-    message = text.slice(0, 500);
-  }
-  return new DockerError(message === '' ? `Docker daemon answered HTTP ${status} to ${operation}` : message, { statusCode: status, operation });
-}
-
 /** Reads at most `max` bytes of a stream (an error message), then drops the rest. */
 export async function readCapped(body: Readable, max = MAX_ERROR_BODY_BYTES): Promise<Buffer> {
   const parts: Buffer[] = [];
