@@ -53,7 +53,32 @@ export function safeForLog(s: string, max = 512): string {
   return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
 }
 
-/** An asynchronous stdout destination that several loggers can share without interleaving lines. */
+/** Lines are gathered up to this many bytes before one write (a busy proxy logs a line per request). */
+export const LOG_BUFFER_BYTES = 4096;
+/** …and written at least this often, so a quiet process's lines are never held back for long. */
+export const LOG_FLUSH_INTERVAL_MS = 100;
+
+/**
+ * An asynchronous, buffered stdout destination that several loggers can share without interleaving
+ * lines. Buffered lines are flushed every LOG_FLUSH_INTERVAL_MS and when the process exits.
+ */
 export function stdoutDestination(): DestinationStream {
-  return pino.destination({ fd: 1, sync: false });
+  const dest = pino.destination({ fd: 1, sync: false, minLength: LOG_BUFFER_BYTES });
+  const timer = setInterval(() => {
+    try {
+      dest.flush();
+    } catch {
+      // a write is still in flight or stdout is gone: the next tick tries again
+    }
+  }, LOG_FLUSH_INTERVAL_MS);
+  timer.unref();
+  process.once('exit', () => {
+    clearInterval(timer);
+    try {
+      dest.flushSync();
+    } catch {
+      // stdout already closed
+    }
+  });
+  return dest;
 }
