@@ -10,6 +10,7 @@ program
 
 /** Each command's module is loaded only when needed, so the proxy's memory holds the proxy alone. */
 const COMMANDS: Record<string, () => Promise<(p: Command) => void>> = {
+  server: async () => (await import('./server.js')).registerServerCommand,
   proxy: async () => (await import('./proxy.js')).registerProxyCommand,
   audit: async () => (await import('./audit.js')).registerAuditCommand,
   admin: async () => (await import('./admin.js')).registerAdminCommand,

@@ -1,3 +1,4 @@
 // Public face of src/config: settings declarations and their parsers.
 export * from './settings.js';
 export * from './proxy.js';
+export * from './server.js';
