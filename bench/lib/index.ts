@@ -4,7 +4,7 @@ export { startChild, tail, waitForOutput, type BenchChild } from './child.js';
 export { withContention, type Contention } from './contention.js';
 export { topSelfTime, type SelfTimeEntry } from './cpu-profile.js';
 export { openEventStreams, probe, type EventStreams } from './events.js';
-export { haproxyDefaultThreads, haproxyVersion, renderTecnativaConfig, startTecnativaHaproxy, type HaproxyInstance } from './haproxy.js';
+export { haproxyDefaultThreads, haproxyVersion, startTecnativaHaproxy, type HaproxyInstance } from './haproxy.js';
 export { runHttpLoad } from './http-load.js';
 export { runLoad, type LoadResult, type LoadSettings, type LoadTarget, type Scenario } from './load.js';
 export { machineInfo } from './machine.js';

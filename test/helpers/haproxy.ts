@@ -32,9 +32,10 @@ const V = '^(/v[\\d\\.]+)?';
  * ALLOW_* rules, one start-anchored case-insensitive prefix rule per section, then deny. Booleans
  * are read at request time with `env(X) -m bool`, as the template does; `SOCKET_PATH` and
  * `LOG_LEVEL` are expanded by haproxy from its environment. Binds loopback instead of `[::]:2375`
- * and leaves out errorfiles, pidfile and the server-state file.
+ * and leaves out the pidfile and the server-state file; errorfiles (HAProxy's HTML pages, as in the
+ * official image) only when `errorfileDir` is given.
  */
-export function renderTecnativaConfig(port: number): string {
+export function renderTecnativaConfig(port: number, opts: { errorfileDir?: string } = {}): string {
   const allow = (re: string, v: string): string => `    http-request allow if { path,url_dec -m reg -i ${V}${re} } { env(${v}) -m bool }`;
   return [
     'global',
@@ -57,6 +58,7 @@ export function renderTecnativaConfig(port: number): string {
     '    timeout http-keep-alive 10s',
     '    timeout check 10s',
     '    maxconn 3000',
+    ...(opts.errorfileDir ? [400, 403, 408, 500, 502, 503, 504].map((c) => `    errorfile ${c} ${opts.errorfileDir}/${c}.http`) : []),
     '',
     'backend dockerbackend',
     '    server dockersocket "${SOCKET_PATH}"',
