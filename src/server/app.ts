@@ -10,6 +10,7 @@ import { auditRequest, auditsFailure, clearSessionCookie, guard, SESSION_COOKIE,
 import { isWrite, type RouteSpec } from './route-def.js';
 import { buildRouteMap } from './routes.js';
 
+// The hosts ride in AppDeps/Services (declared in context.ts) by augmentation; the fields belong in context.ts itself.
 /** Time allowed to receive a whole request (headers and body). */
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** Idle keep-alive connections are closed after this long. */

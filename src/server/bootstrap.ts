@@ -1,10 +1,11 @@
-// First run: the admin user with the admin role on all hosts, and its one-time password (printed once, file 0600).
+// Start-up state: the first-run admin (one-time password, printed once, file 0600) and the `local` host for the Docker socket.
 import { randomBytes } from 'node:crypto';
-import { open, unlink } from 'node:fs/promises';
+import { open, stat, unlink } from 'node:fs/promises';
 import { constants as fsc } from 'node:fs';
 import { join } from 'node:path';
 import { checkPasswordPolicy, hashPassword } from '../auth/index.js';
-import type { Store } from '../store/index.js';
+import { LocalHost, type HostRegistry } from '../hosts/index.js';
+import { StoreConflictError, type Host as StoredHost, type Store } from '../store/index.js';
 
 /** File in the data dir holding the generated admin password until the first admin login. */
 export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
@@ -66,4 +67,58 @@ export async function removeInitialPasswordFile(dataDir: string | undefined): Pr
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
+}
+
+/** Where the server looks for its own Docker Engine unless told otherwise. */
+export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+/** Name of the host row (kind `local`) for the server's own Docker socket. */
+export const LOCAL_HOST_NAME = 'local';
+
+/** What {@link ensureLocalHost} did: registered the host (creating its row or reusing it), or why not. */
+export type LocalHostResult =
+  | { registered: true; created: boolean; host: StoredHost }
+  | { registered: false; reason: string };
+
+async function isSocket(path: string): Promise<boolean | 'missing'> {
+  try {
+    return (await stat(path)).isSocket();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return 'missing';
+    throw err;
+  }
+}
+
+async function localRow(store: Store, socketPath: string): Promise<{ row: StoredHost; created: boolean }> {
+  const existing = await store.hosts.findByName(LOCAL_HOST_NAME);
+  if (existing) return { row: existing, created: false };
+  try {
+    const row = await store.hosts.create({ name: LOCAL_HOST_NAME, kind: 'local' });
+    await store.audit.append({
+      actor: 'system', actorType: 'system', action: 'host.create', result: 'success', target: row.id,
+      details: { name: LOCAL_HOST_NAME, kind: 'local', socketPath },
+    });
+    return { row, created: true };
+  } catch (err) {
+    // Another server process on the same database created it first.
+    const raced = err instanceof StoreConflictError ? await store.hosts.findByName(LOCAL_HOST_NAME) : undefined;
+    if (!raced) throw err;
+    return { row: raced, created: false };
+  }
+}
+
+/**
+ * When `socketPath` is a unix socket, makes sure the store has the host row `local` (kind `local`;
+ * created once and audited as a system action, reused on every later start) and adds a LocalHost for
+ * it to `registry`. Registers nothing when the socket is absent, or when the row named `local` is an
+ * agent host or was revoked; the result says why.
+ */
+export async function ensureLocalHost(store: Store, registry: HostRegistry, opts: { socketPath: string }): Promise<LocalHostResult> {
+  const socket = await isSocket(opts.socketPath);
+  if (socket === 'missing') return { registered: false, reason: `no Docker socket at ${opts.socketPath}` };
+  if (!socket) return { registered: false, reason: `${opts.socketPath} is not a unix socket` };
+  const { row, created } = await localRow(store, opts.socketPath);
+  if (row.kind !== 'local') return { registered: false, reason: `the host named "${LOCAL_HOST_NAME}" is an agent host; rename it to register the local socket` };
+  if (row.revokedAt !== null) return { registered: false, reason: `the host "${LOCAL_HOST_NAME}" was revoked at ${row.revokedAt}` };
+  registry.add(new LocalHost({ id: row.id, name: row.name, tags: row.tags, docker: { socketPath: opts.socketPath } }));
+  return { registered: true, created, host: row };
 }

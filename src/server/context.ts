@@ -4,6 +4,7 @@ import {
   LockoutService, PasswordLogin, SessionService, TokenService, type Actor, type SessionInfo, type SessionUser, type TokenInfo,
 } from '../auth/index.js';
 import type { Logger } from '../log/index.js';
+import { HostRegistry } from '../hosts/index.js';
 import type { AuditInput, AuditRecord, Store } from '../store/index.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { RateLimiter, type RateClass } from './rate-limiter.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   auditMirror?: (record: AuditRecord) => void;
   /** PEM key and certificate when the app serves HTTPS itself. */
   https?: { key: string; cert: string };
+  /** The live Docker hosts (startServer registers `local`); default an empty registry. The caller closes it. */
+  hosts?: HostRegistry;
 }
 
 /** Counters of abuse control since start, served by GET /api/v1/security/stats. */
@@ -66,6 +69,8 @@ export interface Services {
   limiter: RateLimiter;
   stats: SecurityStats;
   metrics: ServerMetrics;
+  /** The live Docker hosts. */
+  hosts: HostRegistry;
   /** Appends to the audit chain (and the mirror). Never throws: a failure is logged. */
   audit(input: AuditInput): Promise<void>;
   log?: Logger;
@@ -93,6 +98,7 @@ export function createServices(deps: AppDeps): Services {
     limiter: new RateLimiter(config.rates),
     stats,
     metrics,
+    hosts: deps.hosts ?? new HostRegistry(),
     ...(deps.logger ? { log: deps.logger } : {}),
     async audit(input) {
       try {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accessRoutes } from './api/access.js';
 import { auditRoutes } from './api/audit.js';
 import { authRoutes } from './api/auth.js';
+import { hostRoutes } from './api/hosts.js';
 import { tokenRoutes } from './api/tokens.js';
 import { userRoutes } from './api/users.js';
 import { ApiError } from './errors.js';
@@ -33,7 +34,7 @@ const metrics = defineRoute({
 
 /** Every route of the server (paths relative to the base path). */
 export function buildRouteMap(): RouteSpec[] {
-  const routes: RouteSpec[] = [healthz, metrics, ...authRoutes, ...userRoutes, ...accessRoutes, ...tokenRoutes, ...auditRoutes];
+  const routes: RouteSpec[] = [healthz, metrics, ...authRoutes, ...userRoutes, ...accessRoutes, ...tokenRoutes, ...auditRoutes, ...hostRoutes];
   let doc: unknown;
   const openapi = defineRoute({
     method: 'GET', url: '/api/v1/openapi.json', summary: 'This API as an OpenAPI 3.1 document (generated from the zod schemas)',

@@ -1,14 +1,15 @@
-// startServer: data dir, secret key, TLS, database, first-run admin, audit mirror, then listen.
+// startServer: data dir, secret key, TLS, database, first-run admin, the local Docker host, audit mirror, then listen.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadOrCreateKey } from '../auth/index.js';
 import type { ResolvedServerSettings } from '../config/index.js';
+import { HostRegistry } from '../hosts/index.js';
 import type { Logger } from '../log/index.js';
 import { openDatabase, type AuditRecord, type Store } from '../store/index.js';
 import { buildApp } from './app.js';
-import { ensureAdmin, INITIAL_PASSWORD_FILE } from './bootstrap.js';
+import { DEFAULT_DOCKER_SOCKET, ensureAdmin, ensureLocalHost, INITIAL_PASSWORD_FILE } from './bootstrap.js';
 import { prepareDataDir } from './data-dir.js';
 import { ensureTlsMaterial } from './tls.js';
 
@@ -24,11 +25,15 @@ export interface StartOptions {
   stdout?: NodeJS.WritableStream;
   /** Test hook: floor of failed login answers. */
   loginMinMs?: number;
+  /** The local Docker socket, registered as host `local` when it exists; default /var/run/docker.sock. */
+  dockerSocket?: string;
 }
 
 export interface StartedServer {
   app: FastifyInstance;
   store: Store;
+  /** The live Docker hosts (`local` when the socket was there); closed by close(). */
+  hosts: HostRegistry;
   /** Base URL, e.g. https://127.0.0.1:18282 (with the base path). */
   url: string;
   port: number;
@@ -75,6 +80,7 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
   const store = await openDatabase(resolved.databaseUrl, { logger: log });
   const mirror = auditMirror(s.AUDIT_MIRROR, opts.stdout ?? process.stdout);
   let purge: NodeJS.Timeout | undefined;
+  const hosts = new HostRegistry();
   try {
     await store.migrate();
     const boot = await ensureAdmin(store, { dataDir: s.DATA, adminPassword: s.ADMIN_PASSWORD });
@@ -83,8 +89,12 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
     } else if (boot.created) {
       log.info('created user "admin" with the password from PORTCULLIS_ADMIN_PASSWORD; it must be changed at first login');
     }
+    const socketPath = opts.dockerSocket ?? DEFAULT_DOCKER_SOCKET;
+    const local = await ensureLocalHost(store, hosts, { socketPath });
+    if (local.registered) log.info({ hostId: local.host.id, socketPath }, `${local.created ? 'created' : 'reused'} host "local" for the Docker socket`);
+    else log.info({ socketPath }, `no local host registered: ${local.reason}`);
     const app = buildApp({
-      store, logger: log, ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}), ...(mirror ? { auditMirror: mirror.write } : {}),
+      store, hosts, logger: log, ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}), ...(mirror ? { auditMirror: mirror.write } : {}),
       config: {
         basePath: s.BASE_PATH, trustProxy: s.TRUST_PROXY, tls: tls !== undefined, maxBodyBytes: s.MAX_BODY_BYTES,
         rates: { auth: s.RATE_AUTH, hosts: s.RATE_HOSTS, containers: s.RATE_CONTAINERS, notifications: s.RATE_NOTIFICATIONS, ws: s.RATE_WS },
@@ -102,16 +112,18 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
     const url = `${tls ? 'https' : 'http'}://${host}:${port}${s.BASE_PATH}`;
     log.info({ url }, 'portcullis server listening');
     return {
-      app, store, url, port, ...(tls?.caCertPath ? { caCertPath: tls.caCertPath } : {}),
+      app, store, hosts, url, port, ...(tls?.caCertPath ? { caCertPath: tls.caCertPath } : {}),
       async close() {
         clearInterval(purge);
         await app.close();
+        await hosts.close();
         await store.close();
         await mirror?.close();
       },
     };
   } catch (err) {
     clearInterval(purge);
+    await hosts.close();
     await store.close();
     await mirror?.close();
     throw err;

@@ -1,0 +1,82 @@
+// /api/v1/hosts: the Docker hosts the caller may read (host.read authorized per host), with their live status.
+import { z } from 'zod';
+import { authorize, type Actor } from '../../auth/index.js';
+import type { Host as LiveHost } from '../../hosts/index.js';
+import type { Host as StoredHost } from '../../store/index.js';
+import type { Services } from '../context.js';
+import { ApiError } from '../errors.js';
+import { auditRequest, stateOf } from '../pipeline.js';
+import { defineRoute, type RouteSpec } from '../route-def.js';
+
+/** Time one host gets to answer its status check (ping, version, info) before it is reported offline. */
+export const HOST_STATUS_TIMEOUT_MS = 3_000;
+
+/** A host id (UUID) or name: letters, digits, dot, underscore, dash. */
+const hostRef = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a host id or name');
+
+const statusView = z.object({
+  online: z.boolean(),
+  dockerVersion: z.string().optional(),
+  containers: z.number().int().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+const hostView = z.object({ id: z.string(), name: z.string(), kind: z.enum(['local', 'agent']), tags: z.array(z.string()), status: statusView });
+export type HostView = z.infer<typeof hostView>;
+
+/** Whether `actor` holds host.read on `row`. */
+function mayRead(actor: Actor, row: StoredHost): boolean {
+  return authorize(actor, 'host.read', { id: row.id, name: row.name, tags: row.tags }).allow;
+}
+
+/** The status part of a view: from the live host within the timeout, or offline when no live host serves the row. */
+async function statusOf(live: LiveHost | undefined): Promise<HostView['status']> {
+  if (!live) return { online: false, error: { code: 'PC_ERR_HOST_UNREACHABLE', message: 'the host is not connected' } };
+  const s = await live.status({ signal: AbortSignal.timeout(HOST_STATUS_TIMEOUT_MS) });
+  const out: HostView['status'] = { online: s.online };
+  if (s.docker?.version) out.dockerVersion = s.docker.version;
+  if (s.counts) out.containers = s.counts.containers;
+  if (s.error) out.error = { code: s.error.code, message: s.error.message };
+  return out;
+}
+
+async function viewHost(services: Services, row: StoredHost): Promise<HostView> {
+  return { id: row.id, name: row.name, kind: row.kind, tags: [...row.tags], status: await statusOf(services.hosts.get(row.id)) };
+}
+
+const list = defineRoute({
+  method: 'GET', url: '/api/v1/hosts', summary: 'Docker hosts the caller holds host.read on, with their live status',
+  access: { kind: 'user' }, action: 'host.list', rateClass: 'hosts',
+  response: z.object({ hosts: z.array(hostView) }),
+  handler: async ({ principal, services }) => {
+    const rows = (await services.store.hosts.list()).filter((r) => r.revokedAt === null && mayRead(principal!.actor, r));
+    return { hosts: await Promise.all(rows.map((r) => viewHost(services, r))) };
+  },
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function findRow(services: Services, ref: string): Promise<StoredHost | undefined> {
+  const row = (UUID.test(ref) ? await services.store.hosts.findById(ref) : undefined) ?? (await services.store.hosts.findByName(ref));
+  return row?.revokedAt === null ? row : undefined;
+}
+
+const inspect = defineRoute({
+  method: 'GET', url: '/api/v1/hosts/:id', summary: 'One Docker host (by id or name) with its live status; 404 unless the caller holds host.read on it',
+  access: { kind: 'user' }, action: 'host.inspect', rateClass: 'hosts', params: z.object({ id: hostRef }).strict(),
+  response: z.object({ host: hostView }),
+  handler: async ({ params, principal, services, req, audit }) => {
+    audit.target = params.id;
+    const row = await findRow(services, params.id);
+    if (!row) throw new ApiError('PC_ERR_HOST_NOT_FOUND', 'no such host');
+    if (!mayRead(principal!.actor, row)) {
+      // Hidden answers like unknown (no probing for host names), but the denial is audited (a 404 read is not, by default).
+      audit.target = row.id;
+      await auditRequest(services, req, stateOf(req)!, 'denied', { reason: 'no grant of host.read covers this host' });
+      throw new ApiError('PC_ERR_HOST_NOT_FOUND', 'no such host');
+    }
+    return { host: await viewHost(services, row) };
+  },
+});
+
+/** The host routes. */
+export const hostRoutes: RouteSpec[] = [list, inspect];
