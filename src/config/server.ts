@@ -1,7 +1,7 @@
 // Every setting of `portcullis server`, declared once (env var, flag, default, help, secret), and their checks.
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { oneOf, positiveInt, SettingError, strictBool, type SettingSpec } from './settings.js';
+import { csv, oneOf, positiveInt, SettingError, strictBool, type SettingSpec } from './settings.js';
 
 /** A count per window, as `<count>/<duration>` (e.g. `5/15m`). */
 export interface RateSpec {
@@ -107,6 +107,11 @@ export const serverSettings = {
     env: 'PORTCULLIS_TRUST_PROXY', flag: '--trust-proxy', default: 'off', group: G_LISTEN,
     help: 'Reverse proxies whose X-Forwarded-For is believed: off, a hop count, or addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8).',
     parse: trustProxy,
+  },
+  ALLOWED_HOSTS: {
+    env: 'PORTCULLIS_ALLOWED_HOSTS', flag: '--allowed-hosts', default: '', group: G_LISTEN,
+    help: 'Extra Host names the server answers (comma-separated), besides loopback names, IP literals, single-label names and this machine\'s hostname; any other name is refused (DNS rebinding).',
+    parse: (raw: string | undefined) => csv(raw).map((h) => h.toLowerCase()),
   },
   BASE_PATH: {
     env: 'PORTCULLIS_BASE_PATH', flag: '--base-path', default: '', group: G_LISTEN,

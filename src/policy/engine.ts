@@ -39,8 +39,20 @@ function hostOf(value: string): string {
 }
 
 /**
+ * True when a Host header value cannot come from DNS rebinding: a loopback name, `*.localhost`,
+ * an IP literal, a single-label name (a compose service) or a name listed in `allowedHosts`.
+ * @example isSafeHost('socket-proxy:2375', []) === true; isSafeHost('rebind.evil.example', []) === false
+ */
+export function isSafeHost(value: string, allowedHosts: readonly string[]): boolean {
+  const h = hostOf(value);
+  if (LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost') || allowedHosts.includes(h)) return true;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.startsWith('[')) return true;
+  return /^[a-z0-9_-]+$/.test(h);
+}
+
+/**
  * Refuses what a browser would send (Origin, Sec-Fetch-*) and Host names that point to DNS
- * rebinding (a dotted name that is not localhost, an IP literal, or in ALLOWED_HOSTS).
+ * rebinding (see isSafeHost).
  */
 export function checkTransport(headers: Headers, allowedHosts: readonly string[]): Decision | undefined {
   const refuse = (rule: string, reason: string): Decision => ({ allow: false, operation: 'transport', rule, reason, status: 403 });
@@ -49,12 +61,8 @@ export function checkTransport(headers: Headers, allowedHosts: readonly string[]
     if (k.startsWith('sec-fetch-')) return refuse('transport:sec-fetch', 'requests from web browsers (Sec-Fetch-*) are refused');
   }
   const host = headers.host;
-  if (typeof host !== 'string' || host === '') return undefined;
-  const h = hostOf(host);
-  if (LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost') || allowedHosts.includes(h)) return undefined;
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.startsWith('[')) return undefined;
-  if (/^[a-z0-9_-]+$/.test(h)) return undefined;
-  return refuse('transport:host', `unexpected Host "${h.slice(0, 100)}": add it to ALLOWED_HOSTS if it is yours`);
+  if (typeof host !== 'string' || host === '' || isSafeHost(host, allowedHosts)) return undefined;
+  return refuse('transport:host', `unexpected Host "${hostOf(host).slice(0, 100)}": add it to ALLOWED_HOSTS if it is yours`);
 }
 
 function mediaType(ct: string | string[] | undefined): string | undefined {

@@ -4,6 +4,7 @@ import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { TrustProxy } from '../config/index.js';
+import { isSafeHost } from '../policy/index.js';
 import { createServices, type AppDeps, type Services } from './context.js';
 import { ApiError, ERRORS, errorBody, type ErrorCode } from './errors.js';
 import { auditRequest, auditsFailure, clearSessionCookie, guard, SESSION_COOKIE, stateOf } from './pipeline.js';
@@ -102,6 +103,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     referrerPolicy: { policy: 'no-referrer' },
     hsts: deps.config.tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
+  });
+  // DNS rebinding: a page on evil.example resolved to this address must not reach the API at all.
+  const allowedHosts = deps.config.allowedHosts ?? [];
+  app.addHook('onRequest', (req, reply, done) => {
+    const host = req.headers.host;
+    if (host === undefined || isSafeHost(host, allowedHosts)) return done();
+    void reply.code(403).send(errorBody('PC_ERR_REQUEST_HOST', 'this server does not answer for that Host name; set PORTCULLIS_ALLOWED_HOSTS if it is yours'));
   });
   void app.register(fastifyCookie);
   void app.register((instance, _opts, done) => {

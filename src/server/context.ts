@@ -14,6 +14,8 @@ export interface AppConfig {
   /** '' or '/prefix' (no trailing slash). */
   basePath: string;
   trustProxy: TrustProxy;
+  /** Host header names accepted besides loopback names, IP literals and single-label names. */
+  allowedHosts?: readonly string[];
   /** True when served over TLS: Secure cookies and HSTS. */
   tls: boolean;
   maxBodyBytes: number;

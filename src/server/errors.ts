@@ -17,6 +17,7 @@ export const ERRORS = {
   PC_ERR_REQUEST_INVALID: { status: 400, summary: 'The request does not match the schema (the message names the field).' },
   PC_ERR_REQUEST_TOO_LARGE: { status: 413, summary: 'The request body is larger than PORTCULLIS_MAX_BODY_BYTES.' },
   PC_ERR_REQUEST_MEDIA_TYPE: { status: 415, summary: 'The request body is not application/json.' },
+  PC_ERR_REQUEST_HOST: { status: 403, summary: 'The Host header names a host this server does not answer for (DNS rebinding); add it to PORTCULLIS_ALLOWED_HOSTS.' },
   PC_ERR_ROUTE_NOT_FOUND: { status: 404, summary: 'No such route (or method) under this base path.' },
   PC_ERR_USER_NOT_FOUND: { status: 404, summary: 'No user with this id.' },
   PC_ERR_USER_SELF: { status: 409, summary: 'An administrator cannot delete or disable their own account.' },

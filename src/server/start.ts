@@ -1,4 +1,5 @@
 // startServer: data dir, secret key, TLS, database, first-run admin, the local Docker host, audit mirror, then listen.
+import { hostname } from 'node:os';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -96,7 +97,7 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
     const app = buildApp({
       store, hosts, logger: log, ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}), ...(mirror ? { auditMirror: mirror.write } : {}),
       config: {
-        basePath: s.BASE_PATH, trustProxy: s.TRUST_PROXY, tls: tls !== undefined, maxBodyBytes: s.MAX_BODY_BYTES,
+        basePath: s.BASE_PATH, trustProxy: s.TRUST_PROXY, allowedHosts: [...s.ALLOWED_HOSTS, hostname().toLowerCase()], tls: tls !== undefined, maxBodyBytes: s.MAX_BODY_BYTES,
         rates: { auth: s.RATE_AUTH, hosts: s.RATE_HOSTS, containers: s.RATE_CONTAINERS, notifications: s.RATE_NOTIFICATIONS, ws: s.RATE_WS },
         lockout: { maxFailures: s.LOCKOUT_THRESHOLD, windowMs: s.LOCKOUT_WINDOW, lockMs: s.LOCKOUT_DURATION },
         sessionIdleMs: s.SESSION_IDLE, sessionAbsoluteMs: s.SESSION_ABSOLUTE, dataDir: s.DATA,
