@@ -24,6 +24,7 @@ export const ERRORS = {
   PC_ERR_ROLE_NOT_FOUND: { status: 404, summary: 'No role with this name.' },
   PC_ERR_GRANT_NOT_FOUND: { status: 404, summary: 'No grant with this id on this user.' },
   PC_ERR_HOST_NOT_FOUND: { status: 404, summary: 'No host with this id or name.' },
+  PC_ERR_HOST_UNREACHABLE: { status: 502, summary: 'The host is registered but its Docker Engine did not answer.' },
   PC_ERR_SESSION_NOT_FOUND: { status: 404, summary: 'No live session with this id that the caller may end.' },
   PC_ERR_TOKEN_NOT_FOUND: { status: 404, summary: 'No API token with this id that the caller may revoke.' },
   PC_ERR_STORE_CONFLICT: { status: 409, summary: 'A unique name (username, role name…) is already taken.' },

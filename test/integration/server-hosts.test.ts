@@ -155,6 +155,30 @@ describe.each(factories)('hosts API on $name', (f) => {
       }
     });
 
+    it("serves the auditor's exposure report for a host: a privileged container on it is found; hidden hosts 404", async () => {
+      const name = `pc-exposure-${f.name}-${process.pid}`;
+      const made = await docker(['create', '--privileged', '--label', 'portcullis.test=1', '--name', name, 'portcullis-test/busybox:latest', 'sleep', '60']);
+      expect(made.code, made.stderr).toBe(0);
+      const { srv } = await start(await env());
+      try {
+        await addUser(srv.store, 'root', [{ role: 'admin', scopeType: 'all' }]);
+        await addUser(srv.store, 'outsider', [{ role: 'viewer', scopeType: 'tag', scopeValue: 'elsewhere' }]);
+        const app = srv.app;
+        const res = await app.inject({ url: '/api/v1/hosts/local/exposure', headers: { cookie: await cookieOf(app, 'root') } });
+        expect(res.statusCode, res.body).toBe(200);
+        const report = res.json<{ version: string; findings: { ruleId: string; location?: { container?: string; service?: string } }[] }>();
+        expect(report.version).toBe('1');
+        const mine = report.findings.filter((x) => JSON.stringify(x.location ?? {}).includes(name));
+        expect(mine.map((x) => x.ruleId)).toContain('PRIV-001');
+        const hidden = await app.inject({ url: '/api/v1/hosts/local/exposure', headers: { cookie: await cookieOf(app, 'outsider') } });
+        expect(hidden.statusCode).toBe(404);
+        expect((await app.inject({ url: '/api/v1/hosts/local/exposure' })).statusCode).toBe(401);
+      } finally {
+        await srv.close();
+        await docker(['rm', '-f', name]);
+      }
+    });
+
     it('registers no host and says so when the Docker socket is absent', async () => {
       const { srv, logs } = await start(await env(), '/nonexistent/portcullis-test/docker.sock');
       try {

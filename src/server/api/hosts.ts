@@ -1,5 +1,6 @@
 // /api/v1/hosts: the Docker hosts the caller may read (host.read authorized per host), with their live status.
 import { z } from 'zod';
+import { auditHostSnapshot, collectHost, renderJson } from '../../audit/index.js';
 import { authorize, type Actor } from '../../auth/index.js';
 import type { Host as LiveHost } from '../../hosts/index.js';
 import type { Host as StoredHost } from '../../store/index.js';
@@ -60,23 +61,50 @@ async function findRow(services: Services, ref: string): Promise<StoredHost | un
   return row?.revokedAt === null ? row : undefined;
 }
 
+/** The visible host row behind `ref`, or 404 (a hidden host answers like an unknown one; the denial is audited). */
+async function requireReadable(ctx: { services: Services; req: Parameters<typeof stateOf>[0]; principal: { actor: Actor } | undefined; audit: { target?: string } }, ref: string): Promise<StoredHost> {
+  const { services, req, principal, audit } = ctx;
+  const row = await findRow(services, ref);
+  if (!row) throw new ApiError('PC_ERR_HOST_NOT_FOUND', 'no such host');
+  if (!mayRead(principal!.actor, row)) {
+    audit.target = row.id;
+    await auditRequest(services, req, stateOf(req)!, 'denied', { reason: 'no grant of host.read covers this host' });
+    throw new ApiError('PC_ERR_HOST_NOT_FOUND', 'no such host');
+  }
+  return row;
+}
+
 const inspect = defineRoute({
   method: 'GET', url: '/api/v1/hosts/:id', summary: 'One Docker host (by id or name) with its live status; 404 unless the caller holds host.read on it',
   access: { kind: 'user' }, action: 'host.inspect', rateClass: 'hosts', params: z.object({ id: hostRef }).strict(),
   response: z.object({ host: hostView }),
   handler: async ({ params, principal, services, req, audit }) => {
     audit.target = params.id;
-    const row = await findRow(services, params.id);
-    if (!row) throw new ApiError('PC_ERR_HOST_NOT_FOUND', 'no such host');
-    if (!mayRead(principal!.actor, row)) {
-      // Hidden answers like unknown (no probing for host names), but the denial is audited (a 404 read is not, by default).
-      audit.target = row.id;
-      await auditRequest(services, req, stateOf(req)!, 'denied', { reason: 'no grant of host.read covers this host' });
-      throw new ApiError('PC_ERR_HOST_NOT_FOUND', 'no such host');
-    }
+    const row = await requireReadable({ services, req, principal, audit }, params.id);
     return { host: await viewHost(services, row) };
   },
 });
 
+const exposure = defineRoute({
+  method: 'GET', url: '/api/v1/hosts/:id/exposure',
+  summary: "The auditor's exposure report for a live host (portcullis audit host, JSON envelope); 404 unless the caller holds host.read on it",
+  access: { kind: 'user' }, action: 'host.exposure', rateClass: 'hosts', params: z.object({ id: hostRef }).strict(),
+  response: z.record(z.string(), z.unknown()),
+  handler: async ({ params, principal, services, req, audit }) => {
+    audit.target = params.id;
+    const row = await requireReadable({ services, req, principal, audit }, params.id);
+    const live = services.hosts.get(row.id);
+    if (!live) throw new ApiError('PC_ERR_HOST_UNREACHABLE', 'the host is not connected');
+    let snapshot;
+    try {
+      snapshot = await collectHost(live);
+    } catch (err) {
+      throw new ApiError('PC_ERR_HOST_UNREACHABLE', `the host did not answer: ${(err as Error).message}`, {}, { cause: err });
+    }
+    const report = auditHostSnapshot(snapshot, { hostName: row.name });
+    return JSON.parse(renderJson(report)) as Record<string, unknown>;
+  },
+});
+
 /** The host routes. */
-export const hostRoutes: RouteSpec[] = [list, inspect];
+export const hostRoutes: RouteSpec[] = [list, inspect, exposure];
