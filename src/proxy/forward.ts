@@ -44,10 +44,23 @@ function responseHeaders(h: Record<string, string | string[] | undefined>): Reco
   return out;
 }
 
-/** Answers a denial: 403/400/413 with the JSON message; closes the connection when a body is pending. */
-export function sendDenial(res: ServerResponse, d: Decision, closeConnection: boolean): void {
+/** How long a refused body may keep arriving (and be discarded) before its connection is cut. */
+export const LINGER_MS = 2_000;
+
+/**
+ * Answers a denial: 403/400/413 with the JSON message. A body still pending is read and discarded
+ * (closing a socket with unread data sends a reset, and the client would lose the answer); if it has
+ * not ended within LINGER_MS, the connection is cut.
+ */
+export function sendDenial(res: ServerResponse, d: Decision, bodyPending: boolean, req?: IncomingMessage): void {
   const body = denialBody(d);
-  if (closeConnection) res.shouldKeepAlive = false;
+  if (bodyPending && req && !req.complete) {
+    req.resume();
+    const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+    req.socket.once('close', () => clearTimeout(timer));
+  }
   res.writeHead(d.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -57,14 +70,6 @@ function hasRequestBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (cl !== undefined && cl !== '0');
 }
 
-/** Largest unread body Node may drain after a denial to keep the connection alive; past it we close. */
-export const DRAIN_LIMIT_BYTES = 64 * 1024;
-
-/** A denied request's unread body: small known-length bodies are drained, others cost the connection. */
-function mustClose(req: IncomingMessage): boolean {
-  if (req.headers['transfer-encoding'] !== undefined) return true;
-  return Number(req.headers['content-length'] ?? 0) > DRAIN_LIMIT_BYTES;
-}
 
 /** Handles one ordinary (non-upgrade) request end to end. */
 export async function handleRequest(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -79,7 +84,7 @@ export async function handleRequest(ctx: ProxyContext, req: IncomingMessage, res
   if (!decision.allow) {
     ctx.onDeny?.(method, target, decision);
     if (!(observe && decision.status === 403)) {
-      sendDenial(res, decision, mustClose(req));
+      sendDenial(res, decision, hasRequestBody(req), req);
       logRequest(ctx, { method, target, decision, word: 'deny', status: decision.status, start, client });
       return;
     }
@@ -99,7 +104,7 @@ export async function handleRequest(ctx: ProxyContext, req: IncomingMessage, res
       decision = { ...decision, allow: false, rule: verdict.rule, reason: verdict.reason, status: verdict.status };
       ctx.onDeny?.(method, target, decision);
       if (!(observe && verdict.status === 403) || raw === undefined) {
-        sendDenial(res, decision, raw === undefined);
+        sendDenial(res, decision, raw === undefined, req);
         logRequest(ctx, { method, target, decision, word: 'deny', status: decision.status, start, client });
         return;
       }
