@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { openDatabase, type Store } from '../../src/store/index.js';
 
@@ -254,4 +255,24 @@ export function postgresFactory(): StoreFactory {
 /** Both dialect factories, SQLite first. */
 export function storeFactories(): StoreFactory[] {
   return [sqliteFactory(), postgresFactory()];
+}
+
+/** Runs one raw SQL statement behind the store's back (tampering tests), on a sqlite: or postgres: URL. */
+export async function rawSql(url: string, statement: string): Promise<void> {
+  if (url.startsWith('sqlite:')) {
+    const db = new SqliteDatabase(url.slice('sqlite:'.length));
+    try {
+      db.exec(statement);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }

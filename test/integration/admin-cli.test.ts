@@ -4,37 +4,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockoutService, SessionService, TokenService, hashPassword, verifyPassword } from '../../src/auth/index.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runAdminCli } from '../../src/cli/admin.js';
 import { memoryIo, type MemoryIo } from '../../src/cli/admin-test-support.js';
 import { openDatabase, type AuditRecord, type Store } from '../../src/store/index.js';
-import { storeFactories } from '../helpers/postgres.js';
+import { rawSql, storeFactories } from '../helpers/postgres.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const OLD_PASSWORD = 'Correct-Horse-Battery-81';
 
-/** Runs a raw SQL statement behind the store's back (tampering). */
-async function rawSql(url: string, statement: string): Promise<void> {
-  if (url.startsWith('sqlite:')) {
-    const db = new SqliteDatabase(url.slice('sqlite:'.length));
-    try {
-      db.exec(statement);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Asserts that no password hash, token hash or argon2 string appears in what the command printed. */
 async function expectNoSecrets(io: MemoryIo, store: Store): Promise<void> {

@@ -1,14 +1,12 @@
 // The control-plane API's security suite on SQLite and PostgreSQL, through app.inject: anonymous access to every
 // route, CSRF, cookie flags, session fixation, lockout and its timing, rate limits behind (un)trusted proxies,
 // SQL metacharacters in audit filters, weird ids, audit-chain tampering, escalation, tokens, headers.
-import Database from 'better-sqlite3';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/index.js';
 import { buildApp, buildRouteMap, type AppConfig } from '../../src/server/index.js';
 import { openDatabase, type Store } from '../../src/store/index.js';
-import { storeFactories } from '../helpers/postgres.js';
+import { rawSql, storeFactories } from '../helpers/postgres.js';
 
 const factories = storeFactories();
 afterAll(async () => {
@@ -51,24 +49,6 @@ async function login(app: FastifyInstance, username: string, password: string, i
 
 const code = (res: LightMyRequestResponse): string | undefined => res.json<{ error?: { code: string } }>().error?.code;
 
-async function rawExec(url: string, sql: string): Promise<void> {
-  if (url.startsWith('sqlite:')) {
-    const db = new Database(url.slice('sqlite:'.length));
-    try {
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 describe.each(factories)('server security on $name', (f) => {
   describe.skipIf(f.skip)(f.name, () => {
@@ -306,7 +286,7 @@ describe.each(factories)('server security on $name', (f) => {
       expect(export1.headers['content-type']).toMatch(/ndjson/);
       const lines = export1.body.trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
       expect(lines.length).toBeGreaterThan(3);
-      await rawExec(url, "update audit_log set actor = 'mallory' where seq = 2");
+      await rawSql(url, "update audit_log set actor = 'mallory' where seq = 2");
       const res = await app.inject({ url: '/api/v1/audit/verify', headers: auth });
       expect(res.json()).toMatchObject({ ok: false, badSeq: 2 });
       // (Later tests of this suite do not verify the chain.)
