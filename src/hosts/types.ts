@@ -1,7 +1,7 @@
 // The Host seam: what every Docker host (local socket or agent tunnel) offers the control plane.
 import type { Readable } from 'node:stream';
 import type {
-  ContainerInspect, ContainerSummary, ContainerTop, DockerEvent, Filters, JsonObject, LogChunk, PullProgress, QueryValue, RawRequest, RawResponse,
+  ContainerInspect, ContainerSummary, ContainerTop, DockerEvent, Filters, JsonObject, LogChunk, LogsOptions, PullProgress, QueryValue, RawRequest, RawResponse,
 } from '../docker/index.js';
 import type { Decision, PolicyEngine } from '../policy/index.js';
 
@@ -86,17 +86,8 @@ export interface HostStatus {
 /** Options of the stop and restart calls; `t` is the grace period in seconds before SIGKILL. */
 export interface StopOptions { t?: number; signal?: AbortSignal }
 
-/** Options of {@link HostOperations.containerLogs}. stdout and stderr default to true. */
-export interface HostLogsOptions {
-  follow?: boolean;
-  tail?: number | 'all';
-  since?: number | string;
-  until?: number | string;
-  stdout?: boolean;
-  stderr?: boolean;
-  timestamps?: boolean;
-  signal?: AbortSignal;
-}
+/** Options of {@link HostOperations.containerLogs}: the Docker client's own (stdout and stderr default to true). */
+export type HostLogsOptions = LogsOptions;
 
 /** Options of {@link HostOperations.events}. */
 export interface HostEventsOptions {
