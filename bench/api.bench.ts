@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { ARGON2_PARAMS, DEFAULT_LOGIN_MIN_MS, HASH_CONCURRENCY } from '../src/auth/index.js';
-import { cpuSeconds, freePort, readPeakRssMB, readRssMB, round1, startChild, tail, waitForOutput, waitForPort, type BenchChild } from './lib/index.js';
+import { cpuMsPer1k, cpuSeconds, freePort, runFigures, type RunFigures, readPeakRssMB, readRssMB, round1, startChild, tail, waitForOutput, waitForPort, type BenchChild } from './lib/index.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = process.env.BENCH_OUT ?? join(REPO, 'bench', 'results', 'api.json');
@@ -26,15 +26,7 @@ const BENCH_SETTINGS: Record<string, string> = {
   PORTCULLIS_TLS: 'off',
 };
 
-interface Throughput {
-  reqPerSec: number;
-  reqPerSecStddev: number;
-  totalRequests: number;
-  latencyMs: { p50: number; p90: number; p99: number; p99_9: number; mean: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  statusCodes: Record<string, number>;
+interface Throughput extends RunFigures {
   serverCpuS: number;
   serverCpuMsPer1kReq: number | null;
 }
@@ -89,19 +81,10 @@ async function measure(url: string, headers: Record<string, string>, pid: number
   const cpu0 = cpuSeconds(pid);
   const r = await autocannon(opts);
   const cpuS = Math.round((cpuSeconds(pid) - cpu0) * 100) / 100;
-  const statusCodes: Record<string, number> = {};
-  for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = v.count ?? 0;
   return {
-    reqPerSec: Math.round(r.requests.average),
-    reqPerSecStddev: Math.round(r.requests.stddev),
-    totalRequests: r.requests.total,
-    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, p99_9: r.latency.p99_9, mean: Math.round(r.latency.mean * 100) / 100, max: r.latency.max },
-    errors: r.errors,
-    timeouts: r.timeouts,
-    non2xx: r.non2xx,
-    statusCodes,
+    ...runFigures(r),
     serverCpuS: cpuS,
-    serverCpuMsPer1kReq: r.requests.total === 0 ? null : round1((cpuS * 1e6) / r.requests.total),
+    serverCpuMsPer1kReq: cpuMsPer1k(cpuS, r.requests.total),
   };
 }
 

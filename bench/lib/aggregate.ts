@@ -1,5 +1,5 @@
 // Combines repeated runs of one target×scenario (interleaved rounds) into one reported figure.
-import type { LoadResult } from './load.js';
+import { cpuMsPer1k, type LoadResult } from './load.js';
 
 /** The combined figure plus each round's headline numbers. */
 export interface Measured extends LoadResult {
@@ -22,13 +22,13 @@ export function combine(rs: LoadResult[]): Measured {
     reqPerSec: Math.round(mean(rs.map((r) => r.reqPerSec))),
     reqPerSecStddev: Math.round(mean(rs.map((r) => r.reqPerSecStddev))),
     totalRequests: total,
-    latencyMs: { p50: lat('p50'), p97_5: lat('p97_5'), p99: lat('p99'), p99_9: lat('p99_9'), mean: lat('mean'), max: Math.max(...rs.map((r) => r.latencyMs.max)) },
+    latencyMs: { p50: lat('p50'), p90: lat('p90'), p97_5: lat('p97_5'), p99: lat('p99'), p99_9: lat('p99_9'), mean: lat('mean'), max: Math.max(...rs.map((r) => r.latencyMs.max)) },
     non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
     statusCodes,
     errors: rs.reduce((a, r) => a + r.errors, 0),
     timeouts: rs.reduce((a, r) => a + r.timeouts, 0),
     proxyCpuS: cpu,
-    proxyCpuMsPer1kReq: cpu === null || total === 0 ? null : Math.round((cpu * 1e7) / total) / 10,
+    proxyCpuMsPer1kReq: cpu === null ? null : cpuMsPer1k(cpu, total),
     contention: {
       wallS: r2(rs.reduce((a, r) => a + r.contention.wallS, 0)),
       machineBusyS: r2(rs.reduce((a, r) => a + r.contention.machineBusyS, 0)),

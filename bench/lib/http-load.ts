@@ -3,8 +3,8 @@
 // Content-Length; autocannon's parser never completes them and reports 0 requests.
 import { Agent, request } from 'node:http';
 import { withContention } from './contention.js';
-import { cpuSeconds, round1 } from './proc-stats.js';
-import type { LoadResult, LoadSettings, LoadTarget, Scenario } from './load.js';
+import { cpuSeconds } from './proc-stats.js';
+import { cpuMsPer1k, type LoadResult, type LoadSettings, type LoadTarget, type Scenario } from './load.js';
 
 interface Tally {
   latenciesUs: number[];
@@ -81,7 +81,7 @@ export async function runHttpLoad(target: LoadTarget, sc: Scenario, s: LoadSetti
     reqPerSecStddev: 0,
     totalRequests: total,
     latencyMs: {
-      p50: pct(arr, 50), p97_5: pct(arr, 97.5), p99: pct(arr, 99), p99_9: pct(arr, 99.9),
+      p50: pct(arr, 50), p90: pct(arr, 90), p97_5: pct(arr, 97.5), p99: pct(arr, 99), p99_9: pct(arr, 99.9),
       mean: total ? Math.round(arr.reduce((a, b) => a + b, 0) / total / 10) / 100 : 0,
       max: pct(arr, 100),
     },
@@ -90,7 +90,7 @@ export async function runHttpLoad(target: LoadTarget, sc: Scenario, s: LoadSetti
     errors: t.errors,
     timeouts: t.timeouts,
     proxyCpuS: cpuS,
-    proxyCpuMsPer1kReq: cpuS === null || total === 0 ? null : round1((cpuS * 1e6) / total),
+    proxyCpuMsPer1kReq: cpuS === null ? null : cpuMsPer1k(cpuS, total),
     contention,
   };
 }

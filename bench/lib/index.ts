@@ -6,7 +6,7 @@ export { topSelfTime, type SelfTimeEntry } from './cpu-profile.js';
 export { openEventStreams, probe, type EventStreams } from './events.js';
 export { haproxyDefaultThreads, haproxyVersion, startTecnativaHaproxy, type HaproxyInstance } from './haproxy.js';
 export { runHttpLoad } from './http-load.js';
-export { runLoad, type LoadResult, type LoadSettings, type LoadTarget, type Scenario } from './load.js';
+export { cpuMsPer1k, runFigures, runLoad, type LoadResult, type RunFigures, type LoadSettings, type LoadTarget, type Scenario } from './load.js';
 export { machineInfo } from './machine.js';
 export { freePort, waitForPort } from './net.js';
 export { startBaselineProxy, startPortcullis, type PortcullisInstance, type PortcullisOptions } from './portcullis.js';

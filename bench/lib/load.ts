@@ -22,16 +22,44 @@ export interface LoadSettings {
   pipelining: number;
 }
 
-/** What one run measured. Latencies are autocannon's, in ms (integer resolution). */
-export interface LoadResult {
+/** The figures of one autocannon run. Latencies are autocannon's, in ms (integer resolution). */
+export interface RunFigures {
   reqPerSec: number;
   reqPerSecStddev: number;
   totalRequests: number;
-  latencyMs: { p50: number; p97_5: number; p99: number; p99_9: number; mean: number; max: number };
+  latencyMs: { p50: number; p90: number; p97_5: number; p99: number; p99_9: number; mean: number; max: number };
   non2xx: number;
   statusCodes: Record<string, number>;
   errors: number;
   timeouts: number;
+}
+
+/** Reduces an autocannon result to the figures we report. */
+export function runFigures(r: autocannon.Result): RunFigures {
+  const statusCodes: Record<string, number> = {};
+  for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = v.count ?? 0;
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    reqPerSecStddev: Math.round(r.requests.stddev),
+    totalRequests: r.requests.total,
+    latencyMs: {
+      p50: r.latency.p50, p90: r.latency.p90, p97_5: r.latency.p97_5, p99: r.latency.p99, p99_9: r.latency.p99_9,
+      mean: Math.round(r.latency.mean * 100) / 100, max: r.latency.max,
+    },
+    non2xx: r.non2xx,
+    statusCodes,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+}
+
+/** CPU milliseconds per 1,000 requests, from CPU seconds over a run (null when nothing ran). */
+export function cpuMsPer1k(cpuS: number, requests: number): number | null {
+  return requests === 0 ? null : round1((cpuS * 1e6) / requests);
+}
+
+/** What one run measured, with the proxy's CPU and the machine's noise. */
+export interface LoadResult extends RunFigures {
   /** CPU seconds the proxy process used during the measured part (null for the direct socket). */
   proxyCpuS: number | null;
   /** Proxy CPU milliseconds per 1,000 requests (null for the direct socket). */
@@ -60,26 +88,10 @@ export async function runLoad(target: LoadTarget, scenario: Scenario, s: LoadSet
   const cpu0 = proxyPid === null ? 0 : cpuSeconds(proxyPid);
   const { value: r, contention } = await withContention(proxyPid, () => autocannon(options(target, scenario, s.connections, s.durationS, s.pipelining)));
   const cpuS = proxyPid === null ? null : Math.round((cpuSeconds(proxyPid) - cpu0) * 100) / 100;
-  const statusCodes: Record<string, number> = {};
-  for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = v.count ?? 0;
   return {
-    reqPerSec: Math.round(r.requests.average),
-    reqPerSecStddev: Math.round(r.requests.stddev),
-    totalRequests: r.requests.total,
-    latencyMs: {
-      p50: r.latency.p50,
-      p97_5: r.latency.p97_5,
-      p99: r.latency.p99,
-      p99_9: r.latency.p99_9,
-      mean: Math.round(r.latency.mean * 100) / 100,
-      max: r.latency.max,
-    },
-    non2xx: r.non2xx,
-    statusCodes,
-    errors: r.errors,
-    timeouts: r.timeouts,
+    ...runFigures(r),
     proxyCpuS: cpuS,
-    proxyCpuMsPer1kReq: cpuS === null || r.requests.total === 0 ? null : round1((cpuS * 1e6) / r.requests.total),
+    proxyCpuMsPer1kReq: cpuS === null ? null : cpuMsPer1k(cpuS, r.requests.total),
     contention,
   };
 }
