@@ -1,7 +1,7 @@
 // DockerClient: exec, image, network and volume operations on top of the system/container calls.
 import { ContainerApi } from './containers-api.js';
 import { DockerError } from './errors.js';
-import { createExecSession } from './exec-session.js';
+import { createExecSession, type RawStream } from './exec-session.js';
 import { hijack } from './hijack.js';
 import { parseJsonLines } from './json-lines.js';
 import { optionsFromDockerHost } from './target.js';
@@ -70,6 +70,25 @@ export class DockerClient extends ContainerApi {
       hijacked.socket.once('close', () => signal.removeEventListener('abort', onAbort));
     }
     return session;
+  }
+
+  /**
+   * Sends `POST path` (unversioned; the negotiated version is added) hijacked, and hands back the raw
+   * stream once the daemon answers 101. For host channels (EngineChannel.hijack): the caller checked
+   * the request against its policy and owns the stream.
+   */
+  async hijackRaw(req: { operation: string; path: string; body: JsonObject; signal?: AbortSignal }): Promise<RawStream> {
+    const path = await this.fullPath({ path: req.path, ...sig(req.signal) });
+    const h = await hijack(this.target, req.operation, path, req.body, {
+      connectTimeoutMs: this.connectTimeoutMs, answerTimeoutMs: this.requestTimeoutMs, ...sig(req.signal),
+    });
+    if (this.closeSignal.aborted) {
+      h.socket.destroy();
+      throw new DockerError(`${req.operation} was cut short: the Docker client was closed`, { statusCode: 0, operation: req.operation, code: 'CLOSED' });
+    }
+    const untrack = this.track(h.socket);
+    h.socket.once('close', () => void untrack());
+    return { socket: h.socket, head: h.head };
   }
 
   /** POST /exec/{id}/resize. */

@@ -1,7 +1,7 @@
 // DockerError: the one error type of the Docker client, for daemon answers and transport failures.
 
 /** Codes set on transport-level failures (statusCode 0); daemon errors carry no code. */
-export type DockerErrorCode = 'ENOENT' | 'ECONNREFUSED' | 'EACCES' | 'ETIMEDOUT' | 'ABORTED' | 'CLOSED' | 'PROTOCOL' | 'CONFIG' | 'UNREACHABLE';
+export type DockerErrorCode = 'ENOENT' | 'ECONNREFUSED' | 'EACCES' | 'ETIMEDOUT' | 'ABORTED' | 'CLOSED' | 'PROTOCOL' | 'CONFIG' | 'UNREACHABLE' | 'OFFLINE';
 
 /**
  * A failed Docker Engine call. `statusCode` is the daemon's HTTP status, or 0 when the daemon

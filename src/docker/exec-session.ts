@@ -1,13 +1,18 @@
 // ExecSession over a hijacked socket: demuxed stdout/stderr Readables, stdin writes, half-close.
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import { DockerError } from './errors.js';
 import { StreamDemuxer } from './demux.js';
-import type { Hijacked } from './hijack.js';
 import type { CallOptions, ExecInspect, ExecSession } from './types.js';
 
 /** How long `done` keeps asking whether the exec has finished after its output ended. */
 const EXIT_POLL_ATTEMPTS = 20;
 const EXIT_POLL_INTERVAL_MS = 50;
+
+/** A hijacked connection: any duplex byte stream (a daemon socket, a tunnel stream) and bytes already read. */
+export interface RawStream {
+  socket: Duplex;
+  head: Buffer;
+}
 
 /** What the session needs from the client. */
 export interface ExecSessionDeps {
@@ -22,7 +27,7 @@ export interface ExecSessionDeps {
  * Wraps a hijacked exec socket. Output is demultiplexed unless `tty`; backpressure from either
  * Readable pauses the socket, so both must be consumed.
  */
-export function createExecSession(h: Hijacked, tty: boolean, deps: ExecSessionDeps): ExecSession {
+export function createExecSession(h: RawStream, tty: boolean, deps: ExecSessionDeps): ExecSession {
   const { socket } = h;
   const stdout = new PassThrough();
   const stderr = new PassThrough();

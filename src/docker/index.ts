@@ -13,3 +13,4 @@ export type {
   CallOptions, ContainerInspect, ContainerSummary, ContainerTop, DockerEvent, ExecInspect, ExecSession, Filters, JsonObject,
   LogChunk, PingInfo, PortSummary, PullProgress, WaitResult,
 } from './types.js';
+export { createExecSession, type RawStream, type ExecSessionDeps } from './exec-session.js';

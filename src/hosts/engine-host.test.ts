@@ -19,6 +19,9 @@ class RecordingChannel implements EngineChannel {
     const body = req.stream === true ? Readable.from([]) : Buffer.alloc(0);
     return Promise.resolve({ status: 204, headers: {}, body } as RawResponse<Buffer>);
   }
+  hijackRaw(): Promise<never> {
+    return Promise.reject(new Error('the recording channel does not hijack'));
+  }
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();

@@ -1,19 +1,19 @@
 // EngineHost: a Host over any Engine API channel, every call passing the host's policy engine first.
 import type { Readable } from 'node:stream';
 import {
-  DockerError, httpError,
-  type ContainerInspect, type ContainerSummary, type ContainerTop, type DockerEvent, type Filters, type JsonObject, type LogChunk,
+  DockerError, createExecSession, httpError,
+  type ContainerInspect, type ExecInspect, type ContainerSummary, type ContainerTop, type DockerEvent, type Filters, type JsonObject, type LogChunk,
   type PullProgress, type RawRequest,
 } from '../docker/index.js';
 import type { PolicyEngine } from '../policy/index.js';
 import { HostPolicyDenied } from './errors.js';
-import { gateRequest, requestTarget } from './gate.js';
+import { gateRequest, requestTarget, type GatedRequest } from './gate.js';
 import { engineRequests as R } from './requests.js';
 import { readHostStatus } from './status.js';
 import { guarded, jsonLines, logChunks, logFraming, readCapped } from './streams.js';
 import type {
-  CallOpts, DecisionListener, EngineChannel, EngineRequest, EngineResponse, Host, HostEventsOptions, HostKind, HostLogsOptions,
-  HostStatus, StopOptions,
+  CallOpts, DecisionListener, EngineChannel, EngineRequest, EngineResponse, Host, HostEventsOptions, HostExec, HostExecOptions, HostKind,
+  HostLogsOptions, HostStatus, StopOptions,
 } from './types.js';
 
 /** Options of {@link EngineHost}. */
@@ -75,15 +75,7 @@ export class EngineHost implements Host {
   call(req: EngineRequest & { stream: true }): Promise<EngineResponse<Readable>>;
   call(req: EngineRequest & { stream?: false }): Promise<EngineResponse<Buffer>>;
   async call(req: EngineRequest): Promise<EngineResponse<Buffer> | EngineResponse<Readable>> {
-    let gated;
-    try {
-      gated = gateRequest(this.policy, this.id, req);
-    } catch (err) {
-      if (err instanceof HostPolicyDenied) this.onDecision?.({ hostId: this.id, method: req.method, target: requestTarget(req), decision: err.decision, observed: false });
-      throw err;
-    }
-    const { decision, body, target, observed } = gated;
-    this.onDecision?.({ hostId: this.id, method: req.method, target, decision, observed });
+    const { decision, body, target } = this.gate(req);
     const raw: RawRequest = {
       method: req.method,
       path: target,
@@ -103,6 +95,19 @@ export class EngineHost implements Host {
     } catch (err) {
       throw relabel(err, req.operation);
     }
+  }
+
+  /** Runs `req` through the policy (telling the decision listener), or throws HostPolicyDenied. */
+  protected gate(req: EngineRequest): GatedRequest {
+    let gated;
+    try {
+      gated = gateRequest(this.policy, this.id, req);
+    } catch (err) {
+      if (err instanceof HostPolicyDenied) this.onDecision?.({ hostId: this.id, method: req.method, target: requestTarget(req), decision: err.decision, observed: false });
+      throw err;
+    }
+    this.onDecision?.({ hostId: this.id, method: req.method, target: gated.target, decision: gated.decision, observed: gated.observed });
+    return gated;
   }
 
   status(opts: CallOpts = {}): Promise<HostStatus> {
@@ -202,6 +207,43 @@ export class EngineHost implements Host {
 
   renameContainer(id: string, name: string, o?: CallOpts): Promise<void> {
     return this.void(R.renameContainer(id, name, o));
+  }
+
+  /**
+   * Creates an exec (its body checked by the policy like any exec.create) and starts it hijacked
+   * (exec.start checked too). The caller must read stdout and stderr, and destroy() when done.
+   */
+  async execContainer(id: string, o: HostExecOptions): Promise<HostExec> {
+    const tty = o.tty === true;
+    const body: JsonObject = {
+      AttachStdin: o.stdin !== false, AttachStdout: true, AttachStderr: true, Tty: tty, Cmd: o.cmd,
+      ...(o.user !== undefined ? { User: o.user } : {}), ...(o.workingDir !== undefined ? { WorkingDir: o.workingDir } : {}),
+      ...(o.env !== undefined ? { Env: o.env } : {}),
+    };
+    const sigOpt = o.signal ? { signal: o.signal } : {};
+    const { Id: execId } = await this.json<{ Id: string }>(R.createExec(id, body, sigOpt));
+    const start = R.startExec(execId, tty, sigOpt);
+    const gated = this.gate(start);
+    let raw;
+    try {
+      raw = await this.channel.hijackRaw({ operation: start.operation, path: gated.target, body: { Detach: false, Tty: tty }, ...sigOpt });
+    } catch (err) {
+      throw relabel(err, start.operation);
+    }
+    const session = createExecSession(raw, tty, {
+      operation: start.operation,
+      inspect: () => this.json<ExecInspect>(R.inspectExec(execId)),
+      resize: (size, ro) => this.void(R.resizeExec(execId, size, ro)),
+      onClose: () => undefined,
+    });
+    if (o.stdin === false) session.end();
+    if (o.signal) {
+      const signal = o.signal;
+      const onAbort = (): void => session.destroy();
+      signal.addEventListener('abort', onAbort, { once: true });
+      raw.socket.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+    return Object.assign(session, { execId });
   }
 
   listImages(o?: CallOpts & { all?: boolean; filters?: Filters }): Promise<JsonObject[]> {

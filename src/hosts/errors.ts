@@ -56,6 +56,9 @@ export function hostErrorInfo(err: unknown): HostErrorInfo {
     return { code: err.code, status: err.status, message: err.message };
   }
   if (err instanceof DockerError) {
+    if (err.statusCode === 0 && err.code === 'OFFLINE') {
+      return { code: 'PC_ERR_HOST_OFFLINE', status: 503, message: err.message };
+    }
     if (err.statusCode === 0) {
       const timeout = err.code === 'ETIMEDOUT';
       return { code: timeout ? 'PC_ERR_HOST_TIMEOUT' : 'PC_ERR_HOST_UNREACHABLE', status: timeout ? 504 : 502, message: err.message };

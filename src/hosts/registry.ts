@@ -77,15 +77,43 @@ export function dockerFilters(f: ContainerFilters): Filters {
   return out;
 }
 
+/** A change in the registry: a host added or removed, or an agent host's tunnel up or down. */
+export interface HostChange {
+  type: 'added' | 'removed' | 'online' | 'offline';
+  hostId: string;
+}
+
+/** Told about every {@link HostChange}. */
+export type HostChangeListener = (change: HostChange) => void;
+
 /** Holds the hosts by id; names are unique too (case-insensitive). */
 export class HostRegistry {
   private readonly hosts = new Map<string, Host>();
+  private readonly listeners = new Set<HostChangeListener>();
+
+  /** Calls `listener` on every change until the returned function is called. */
+  onChange(listener: HostChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells every listener about `change` (a listener that throws does not stop the others). */
+  emitChange(change: HostChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch {
+        // a listener's failure is its own business
+      }
+    }
+  }
 
   /** Adds a host; throws HostConflictError when its id or name is taken. */
   add(host: Host): void {
     if (this.hosts.has(host.id)) throw new HostConflictError(`a host with id "${host.id}" is already registered`);
     if (this.byName(host.name)) throw new HostConflictError(`a host named "${host.name}" is already registered`);
     this.hosts.set(host.id, host);
+    this.emitChange({ type: 'added', hostId: host.id });
   }
 
   /** Removes a host and closes it; false when no host had that id. */
@@ -94,6 +122,7 @@ export class HostRegistry {
     if (!host) return false;
     this.hosts.delete(id);
     await host.close();
+    this.emitChange({ type: 'removed', hostId: id });
     return true;
   }
 

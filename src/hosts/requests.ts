@@ -64,6 +64,17 @@ export const engineRequests = {
     operation: 'container.rename', method: 'POST', path: `${c(id)}/rename`, query: { name }, ...sig(o),
   }),
 
+  createExec: (id: string, body: JsonObject, o?: CallOpts): EngineRequest => ({
+    operation: 'container.exec.create', method: 'POST', path: `${c(id)}/exec`, body, ...sig(o),
+  }),
+  inspectExec: (execId: string, o?: CallOpts): EngineRequest => ({ operation: 'exec.inspect', method: 'GET', path: `/exec/${pathSegment(execId)}/json`, ...sig(o) }),
+  resizeExec: (execId: string, size: { h: number; w: number }, o?: CallOpts): EngineRequest => ({
+    operation: 'exec.resize', method: 'POST', path: `/exec/${pathSegment(execId)}/resize`, query: { h: size.h, w: size.w }, ...sig(o),
+  }),
+  startExec: (execId: string, tty: boolean, o?: CallOpts): EngineRequest => ({
+    operation: 'exec.start', method: 'POST', path: `/exec/${pathSegment(execId)}/start`, body: { Detach: false, Tty: tty }, ...sig(o),
+  }),
+
   listImages: (o: CallOpts & { all?: boolean; filters?: Filters } = {}): EngineRequest => ({
     operation: 'image.list', method: 'GET', path: '/images/json', query: { all: o.all, filters: o.filters }, ...sig(o),
   }),
@@ -114,6 +125,7 @@ export const HOST_OPERATIONS: Readonly<Record<EngineRequestName, string>> = {
   startContainer: 'container.start', stopContainer: 'container.stop', restartContainer: 'container.restart',
   killContainer: 'container.kill', pauseContainer: 'container.pause', unpauseContainer: 'container.unpause',
   removeContainer: 'container.delete', renameContainer: 'container.rename',
+  createExec: 'container.exec.create', inspectExec: 'exec.inspect', resizeExec: 'exec.resize', startExec: 'exec.start',
   listImages: 'image.list', inspectImage: 'image.inspect', removeImage: 'image.delete', pruneImages: 'image.prune', pullImage: 'image.create',
   listNetworks: 'network.list', inspectNetwork: 'network.inspect', createNetwork: 'network.create', removeNetwork: 'network.delete',
   listVolumes: 'volume.list', inspectVolume: 'volume.inspect', removeVolume: 'volume.delete', pruneVolumes: 'volume.prune',

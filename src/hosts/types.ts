@@ -1,7 +1,8 @@
 // The Host seam: what every Docker host (local socket or agent tunnel) offers the control plane.
 import type { Readable } from 'node:stream';
 import type {
-  ContainerInspect, ContainerSummary, ContainerTop, DockerEvent, Filters, JsonObject, LogChunk, LogsOptions, PullProgress, QueryValue, RawRequest, RawResponse,
+  ContainerInspect, ContainerSummary, ContainerTop, DockerEvent, ExecSession, Filters, JsonObject, LogChunk, LogsOptions, PullProgress, QueryValue,
+  RawRequest, RawResponse, RawStream,
 } from '../docker/index.js';
 import type { Decision, PolicyEngine } from '../policy/index.js';
 
@@ -43,6 +44,8 @@ export interface EngineChannel {
   readonly target: { readonly description: string };
   request(req: RawRequest & { stream: true }): Promise<RawResponse<Readable>>;
   request(req: RawRequest & { stream?: false }): Promise<RawResponse<Buffer>>;
+  /** A hijacked call (exec start): the raw full-duplex stream once the daemon answered 101. Already policy-checked. */
+  hijackRaw(req: { operation: string; path: string; body: JsonObject; signal?: AbortSignal }): Promise<RawStream>;
   close(): Promise<void>;
 }
 
@@ -97,6 +100,25 @@ export interface HostEventsOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link HostOperations.execContainer}: the command and how it runs. */
+export interface HostExecOptions {
+  cmd: string[];
+  /** Allocate a terminal (output is then one raw stream). Default false. */
+  tty?: boolean;
+  /** Attach stdin (default true); false half-closes it at once. */
+  stdin?: boolean;
+  user?: string;
+  workingDir?: string;
+  /** `KEY=value` entries. */
+  env?: string[];
+  signal?: AbortSignal;
+}
+
+/** A running exec: its session plus the exec id (for the audit log). */
+export interface HostExec extends ExecSession {
+  readonly execId: string;
+}
+
 /** Options shared by calls that take nothing else. */
 export interface CallOpts { signal?: AbortSignal }
 
@@ -122,6 +144,8 @@ export interface HostOperations {
   unpauseContainer(id: string, opts?: CallOpts): Promise<void>;
   removeContainer(id: string, opts?: CallOpts & { force?: boolean; volumes?: boolean }): Promise<void>;
   renameContainer(id: string, name: string, opts?: CallOpts): Promise<void>;
+  /** Creates an exec in the container and starts it hijacked (exec.create with its body checked, then exec.start). */
+  execContainer(id: string, opts: HostExecOptions): Promise<HostExec>;
 
   listImages(opts?: CallOpts & { all?: boolean; filters?: Filters }): Promise<JsonObject[]>;
   inspectImage(name: string, opts?: CallOpts): Promise<JsonObject>;

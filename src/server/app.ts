@@ -1,6 +1,7 @@
 // buildApp: the Fastify instance with security headers, cookies, zod validation, the route map and one error edge.
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { TrustProxy } from '../config/index.js';
@@ -10,12 +11,16 @@ import { ApiError, ERRORS, errorBody, type ErrorCode } from './errors.js';
 import { auditRequest, auditsFailure, clearSessionCookie, guard, SESSION_COOKIE, stateOf } from './pipeline.js';
 import { isWrite, type RouteSpec } from './route-def.js';
 import { buildRouteMap } from './routes.js';
+import { registerHub } from './hub/index.js';
+import { registerWebUi } from './web/index.js';
 
 // The hosts ride in AppDeps/Services (declared in context.ts) by augmentation; the fields belong in context.ts itself.
 /** Time allowed to receive a whole request (headers and body). */
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** Idle keep-alive connections are closed after this long. */
 export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
+/** Largest WebSocket message accepted from a browser or an agent (agent tunnel frames stay below it). */
+export const WS_MAX_PAYLOAD = 1024 * 1024;
 /** Longest accepted path parameter (longer ids are 404 before any handler). */
 export const MAX_PARAM_LENGTH = 200;
 
@@ -112,8 +117,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     void reply.code(403).send(errorBody('PC_ERR_REQUEST_HOST', 'this server does not answer for that Host name; set PORTCULLIS_ALLOWED_HOSTS if it is yours'));
   });
   void app.register(fastifyCookie);
+  void app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
   void app.register((instance, _opts, done) => {
     for (const spec of buildRouteMap()) registerRoute(instance, services, spec);
+    registerHub(instance, services);
+    registerWebUi(instance, services);
     done();
   });
   app.addHook('onResponse', (req, reply, done) => {
