@@ -15,6 +15,7 @@ const layers = {
   audit: ['cli', 'server', 'agent', 'proxy'],
   server: ['cli', 'agent'],
   agent: ['cli', 'server'],
+  tunnel: ['cli', 'server', 'agent', 'proxy', 'auth', 'store', 'audit'],
 };
 
 const layerRules = Object.entries(layers).map(([folder, banned]) => ({
