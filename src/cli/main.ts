@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<(p: Command) => void>> = {
   proxy: async () => (await import('./proxy.js')).registerProxyCommand,
   audit: async () => (await import('./audit.js')).registerAuditCommand,
   admin: async () => (await import('./admin.js')).registerAdminCommand,
+  agent: async () => (await import('./agent.js')).registerAgentCommand,
 };
 
 async function main(): Promise<void> {

@@ -2,3 +2,4 @@
 export * from './settings.js';
 export * from './proxy.js';
 export * from './server.js';
+export * from './agent.js';

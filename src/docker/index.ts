@@ -2,7 +2,7 @@
 export { DockerClient, type PullOptions } from './client.js';
 export type { LogsOptions } from './containers-api.js';
 export {
-  DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, FALLBACK_API_VERSION, MAX_API_VERSION, compareApiVersions, encodeQuery,
+  DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, FALLBACK_API_VERSION, MAX_API_VERSION, compareApiVersions, encodeQuery, readCapped,
   type DockerClientOptions, type QueryValue, type RawRequest, type RawResponse,
 } from './transport.js';
 export { DockerError, httpError, type DockerErrorCode } from './errors.js';

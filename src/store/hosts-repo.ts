@@ -17,6 +17,10 @@ function toHost(r: HostsTable): Host {
     createdAt: r.created_at,
     lastSeenAt: r.last_seen_at,
     revokedAt: r.revoked_at,
+    agentPublicKey: r.agent_public_key,
+    agentEnrolledAt: r.agent_enrolled_at,
+    agentVersion: r.agent_version,
+    agentPolicy: r.agent_policy,
   };
 }
 
@@ -39,6 +43,10 @@ export function hostsRepo(db: Db, dialect: Dialect): HostsRepo {
         created_at: nowIso(),
         last_seen_at: null,
         revoked_at: null,
+        agent_public_key: null,
+        agent_enrolled_at: null,
+        agent_version: null,
+        agent_policy: null,
       };
       await mapConflict(CONFLICT, () => db.insertInto('hosts').values(row).execute());
       return toHost(row);
@@ -47,6 +55,14 @@ export function hostsRepo(db: Db, dialect: Dialect): HostsRepo {
     async findByName(name) {
       const r = await db.selectFrom('hosts').selectAll().where('name', '=', name).executeTakeFirst();
       return r && toHost(r);
+    },
+    async findByTokenHash(hash) {
+      const r = await db.selectFrom('hosts').selectAll().where('agent_token_hash', '=', hash).executeTakeFirst();
+      return r && toHost(r);
+    },
+    async enrollKey(id, publicKey) {
+      await db.updateTable('hosts').set({ agent_public_key: publicKey, agent_enrolled_at: nowIso() }).where('id', '=', id).where('agent_public_key', 'is', null).execute();
+      return (await findById(id))?.agentPublicKey ?? undefined;
     },
     async list() {
       const rows = await db.selectFrom('hosts').selectAll().orderBy('name').execute();
@@ -59,6 +75,10 @@ export function hostsRepo(db: Db, dialect: Dialect): HostsRepo {
       if (patch.agentTokenHash !== undefined) set.agent_token_hash = patch.agentTokenHash;
       if (patch.lastSeenAt !== undefined) set.last_seen_at = patch.lastSeenAt;
       if (patch.revokedAt !== undefined) set.revoked_at = patch.revokedAt;
+      if (patch.agentPublicKey !== undefined) set.agent_public_key = patch.agentPublicKey;
+      if (patch.agentEnrolledAt !== undefined) set.agent_enrolled_at = patch.agentEnrolledAt;
+      if (patch.agentVersion !== undefined) set.agent_version = patch.agentVersion;
+      if (patch.agentPolicy !== undefined) set.agent_policy = patch.agentPolicy;
       if (Object.keys(set).length === 0) return findById(id);
       const res = await mapConflict(CONFLICT, () => db.updateTable('hosts').set(set).where('id', '=', id).executeTakeFirst());
       return res.numUpdatedRows > 0n ? findById(id) : undefined;

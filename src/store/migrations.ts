@@ -158,7 +158,21 @@ function init(dialect: Dialect): Migration {
   };
 }
 
+/** 0002: the agent identity of a host (enrolled Ed25519 public key) and what its agent reported. */
+const agentIdentity: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    for (const col of ['agent_public_key', 'agent_enrolled_at', 'agent_version', 'agent_policy']) {
+      await db.schema.alterTable('hosts').addColumn(col, 'text').execute();
+    }
+  },
+  async down(db: Kysely<unknown>): Promise<void> {
+    for (const col of ['agent_policy', 'agent_version', 'agent_enrolled_at', 'agent_public_key']) {
+      await db.schema.alterTable('hosts').dropColumn(col).execute();
+    }
+  },
+};
+
 /** The migrations in order; names are `NNNN_slug` and never change once released. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
-  return { '0001_init': init(dialect) };
+  return { '0001_init': init(dialect), '0002_agent_identity': agentIdentity };
 }

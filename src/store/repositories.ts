@@ -66,6 +66,13 @@ export interface HostsRepo {
   create(input: NewHost): Promise<Host>;
   findById(id: string): Promise<Host | undefined>;
   findByName(name: string): Promise<Host | undefined>;
+  /** The host whose agent token hashes to `hash`. */
+  findByTokenHash(hash: string): Promise<Host | undefined>;
+  /**
+   * Stores `publicKey` as the host's agent key only if none is enrolled yet (atomic: of two agents
+   * racing with the same token, one wins). Returns the key now enrolled.
+   */
+  enrollKey(id: string, publicKey: string): Promise<string | undefined>;
   list(): Promise<Host[]>;
   update(id: string, patch: HostPatch): Promise<Host | undefined>;
   /** Removes the host and every grant scoped to it. */

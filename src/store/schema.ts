@@ -65,6 +65,10 @@ export interface HostsTable {
   created_at: string;
   last_seen_at: string | null;
   revoked_at: string | null;
+  agent_public_key: string | null;
+  agent_enrolled_at: string | null;
+  agent_version: string | null;
+  agent_policy: string | null;
 }
 
 export interface AuthFailuresTable {

@@ -127,6 +127,12 @@ export interface Host {
   createdAt: IsoTime;
   lastSeenAt: IsoTime | null;
   revokedAt: IsoTime | null;
+  /** The enrolled agent key (SPKI DER, base64); null until the agent's first connection. */
+  agentPublicKey: string | null;
+  agentEnrolledAt: IsoTime | null;
+  /** What the agent reported at its last handshake. */
+  agentVersion: string | null;
+  agentPolicy: string | null;
 }
 
 export interface NewHost {
@@ -142,6 +148,10 @@ export interface HostPatch {
   agentTokenHash?: string | null;
   lastSeenAt?: IsoTime | null;
   revokedAt?: IsoTime | null;
+  agentPublicKey?: string | null;
+  agentEnrolledAt?: IsoTime | null;
+  agentVersion?: string | null;
+  agentPolicy?: string | null;
 }
 
 /** A failure counter; key is `user:<name>` or `ip:<ip>`. */

@@ -13,7 +13,7 @@ import { defineRoute, type RouteSpec } from '../route-def.js';
 export const HOST_STATUS_TIMEOUT_MS = 3_000;
 
 /** A host id (UUID) or name: letters, digits, dot, underscore, dash. */
-const hostRef = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a host id or name');
+export const hostRef = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a host id or name');
 
 const statusView = z.object({
   online: z.boolean(),
@@ -21,7 +21,10 @@ const statusView = z.object({
   containers: z.number().int().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
-const hostView = z.object({ id: z.string(), name: z.string(), kind: z.enum(['local', 'agent']), tags: z.array(z.string()), status: statusView });
+const hostView = z.object({
+  id: z.string(), name: z.string(), kind: z.enum(['local', 'agent']), tags: z.array(z.string()), status: statusView,
+  lastSeenAt: z.string().nullable(), enrolled: z.boolean(), agentVersion: z.string().nullable(), agentPolicy: z.string().nullable(),
+});
 export type HostView = z.infer<typeof hostView>;
 
 /** Whether `actor` holds host.read on `row`. */
@@ -40,8 +43,14 @@ async function statusOf(live: LiveHost | undefined): Promise<HostView['status']>
   return out;
 }
 
-async function viewHost(services: Services, row: StoredHost): Promise<HostView> {
-  return { id: row.id, name: row.name, kind: row.kind, tags: [...row.tags], status: await statusOf(services.hosts.get(row.id)) };
+/** The API view of a host row, with its live status. */
+export async function viewHost(services: Services, row: StoredHost): Promise<HostView> {
+  const agent = row.kind === 'agent';
+  return {
+    id: row.id, name: row.name, kind: row.kind, tags: [...row.tags], status: await statusOf(services.hosts.get(row.id)),
+    lastSeenAt: agent ? (services.agents.isOnline(row.id) ? new Date().toISOString() : row.lastSeenAt) : null,
+    enrolled: !agent || row.agentPublicKey !== null, agentVersion: row.agentVersion, agentPolicy: row.agentPolicy,
+  };
 }
 
 const list = defineRoute({
@@ -56,7 +65,8 @@ const list = defineRoute({
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function findRow(services: Services, ref: string): Promise<StoredHost | undefined> {
+/** The non-revoked host row behind an id or a name. */
+export async function findHostRow(services: Services, ref: string): Promise<StoredHost | undefined> {
   const row = (UUID.test(ref) ? await services.store.hosts.findById(ref) : undefined) ?? (await services.store.hosts.findByName(ref));
   return row?.revokedAt === null ? row : undefined;
 }
@@ -64,7 +74,7 @@ async function findRow(services: Services, ref: string): Promise<StoredHost | un
 /** The visible host row behind `ref`, or 404 (a hidden host answers like an unknown one; the denial is audited). */
 async function requireReadable(ctx: { services: Services; req: Parameters<typeof stateOf>[0]; principal: { actor: Actor } | undefined; audit: { target?: string } }, ref: string): Promise<StoredHost> {
   const { services, req, principal, audit } = ctx;
-  const row = await findRow(services, ref);
+  const row = await findHostRow(services, ref);
   if (!row) throw new ApiError('PC_ERR_HOST_NOT_FOUND', 'no such host');
   if (!mayRead(principal!.actor, row)) {
     audit.target = row.id;
