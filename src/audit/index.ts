@@ -21,3 +21,4 @@ export { renderSarif, SARIF_SCHEMA, FINGERPRINT_KEY } from './report/sarif.js';
 export { renderText, type TextOptions } from './report/text.js';
 export { SEVERITIES } from './types.js';
 export type { AuditError, AuditMode, AuditModel, Finding, PortBinding, Reachability, Rule, Service, ServiceClass, Severity, Verdict } from './types.js';
+export { reportFromJson } from './report/from-json.js';

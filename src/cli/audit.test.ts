@@ -98,11 +98,19 @@ describe('audit compose', () => {
 });
 
 describe('audit host', () => {
-  it('refuses --server/--host with exit 2: the control plane is not available yet', async () => {
+  it('exits 2 for --server without an API token, without --host, or with plain http to another machine', async () => {
     const a = io(tmp);
     expect(await runAuditHost({ server: 'https://portcullis.example', host: 'h1' }, a)).toBe(2);
-    expect(a.err).toContain('need a Portcullis server');
-    expect(a.err).toContain('not yet available in this version');
+    expect(a.err).toContain('needs an API token');
+    const b = io(tmp);
+    expect(await runAuditHost({ server: 'https://portcullis.example' }, b)).toBe(2);
+    expect(b.err).toContain('--server and --host go together');
+    const c = io(tmp, { PORTCULLIS_TOKEN: 'pct_x' });
+    expect(await runAuditHost({ server: 'http://portcullis.example', host: 'h1' }, c)).toBe(2);
+    expect(c.err).toContain('must be https://');
+    const d = io(tmp);
+    expect(await runAuditHost({ server: 'https://portcullis.example', host: 'h1', firewall: 'x' }, d)).toBe(2);
+    expect(d.err).toContain('do not combine with --server');
   });
 
   it('exits 2 when the Docker host cannot be reached', async () => {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { DockerClient } from '../docker/index.js';
 import {
   auditCompose, auditHostSnapshot, collectFirewall, collectHost, entryInfo, exitCodeFor, loadCompose, parseBaseline, renderJson, renderSarif,
-  renderText, SEVERITIES, type AuditReport, type FileReader, type Severity,
+  renderText, reportFromJson, SEVERITIES, type AuditReport, type FileReader, type Severity,
 } from '../audit/index.js';
 
 /** Flags shared by both subcommands. */
@@ -20,6 +20,8 @@ export interface AuditFlags {
   output?: string;
   server?: string;
   host?: string;
+  tokenFile?: string;
+  caFile?: string;
   label?: string[];
   showSuppressed?: boolean;
 }
@@ -141,10 +143,56 @@ function composeLocator(io: AuditIo): { locate: (file: string, service: string) 
   };
 }
 
+/** Longest wait for the server's exposure report. */
+export const SERVER_AUDIT_TIMEOUT_MS = 60_000;
+
+/**
+ * `audit host --server URL --host ID`: the server audits its live host (through its agent when remote)
+ * and answers the JSON report; it is rendered here. The token comes from PORTCULLIS_TOKEN or --token-file.
+ */
+async function auditThroughServer(flags: AuditFlags, io: AuditIo): Promise<number> {
+  if (!flags.server || !flags.host) throw new UsageError('--server and --host go together');
+  if (flags.firewall || flags.collectFirewall || flags.dockerHost) throw new UsageError('--firewall, --collect-firewall and --docker-host audit a host directly; they do not combine with --server');
+  const c = common(flags, io);
+  const token = flags.tokenFile ? readInput(flags.tokenFile, '--token-file', io.cwd).trim() : (io.env.PORTCULLIS_TOKEN ?? '').trim();
+  if (token === '') throw new UsageError('--server needs an API token: set PORTCULLIS_TOKEN or pass --token-file');
+  let base: URL;
+  try {
+    base = new URL(flags.server.replace(/\/+$/, '') + '/');
+  } catch {
+    throw new UsageError(`--server ${flags.server.slice(0, 100)}: not a URL`);
+  }
+  if (base.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname)) throw new UsageError('--server must be https:// (plain http only to 127.0.0.1/localhost): the token would cross the network in clear text');
+  const { Agent, fetch } = await import('undici');
+  const dispatcher = new Agent(flags.caFile ? { connect: { ca: readInput(flags.caFile, '--ca-file', io.cwd) } } : {});
+  try {
+    const url = new URL(`api/v1/hosts/${encodeURIComponent(flags.host)}/exposure`, base);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, dispatcher, signal: AbortSignal.timeout(SERVER_AUDIT_TIMEOUT_MS) });
+    const text = await res.text();
+    if (res.status !== 200) {
+      let message = `status ${res.status}`;
+      try {
+        const j = JSON.parse(text) as { error?: { code?: string; message?: string } };
+        if (j.error?.message) message = `${j.error.code ?? res.status}: ${j.error.message}`;
+      } catch {
+        // keep the status
+      }
+      throw new Error(`the server refused the exposure report of host ${flags.host}: ${message}`);
+    }
+    return emit(reportFromJson(text, c.baseline), flags, io);
+  } finally {
+    await dispatcher.close();
+  }
+}
+
 /** `portcullis audit host`; returns the exit code. */
 export async function runAuditHost(flags: AuditFlags, io: AuditIo): Promise<number> {
   if (flags.server || flags.host) {
-    return fail(new Error('--server/--host need a Portcullis server (the control plane), which is not yet available in this version; audit the host directly with --docker-host or the local socket'), io);
+    try {
+      return await auditThroughServer(flags, io);
+    } catch (err) {
+      return fail(err instanceof Error && err.name === 'TimeoutError' ? new Error(`the server did not answer within ${SERVER_AUDIT_TIMEOUT_MS} ms`) : err, io);
+    }
   }
   let client: DockerClient | undefined;
   try {
@@ -203,8 +251,10 @@ export function registerAuditCommand(program: Command): void {
     .description('audit a live Docker host')
     .option('--docker-host <url>', 'Docker endpoint (unix:///path, tcp://host:2376); default DOCKER_HOST or /var/run/docker.sock')
     .option('--label <key=value...>', 'only containers with these labels')
-    .option('--server <url>', 'audit through a Portcullis server (not available in this version)')
-    .option('--host <id>', 'host id on the Portcullis server (with --server)')
+    .option('--server <url>', 'audit a host through a Portcullis server (https://…:18282); token from PORTCULLIS_TOKEN or --token-file')
+    .option('--host <id>', 'host id or name on the Portcullis server (with --server)')
+    .option('--token-file <file>', 'file holding the API token for --server')
+    .option('--ca-file <file>', "PEM CA to trust for --server (e.g. the server's data/tls/ca.crt)")
     .action(async (flags: AuditFlags) => {
       process.exitCode = await runAuditHost(flags, processIo());
     });
