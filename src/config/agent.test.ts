@@ -8,6 +8,7 @@ describe('agent settings', () => {
   it('accepts wss:// anywhere and adds the connect path', () => {
     expect(controlPlaneUrl('wss://cp.example:18282', 'X').href).toBe('wss://cp.example:18282/agent/v1/connect');
     expect(controlPlaneUrl('wss://cp.example/base/agent/v1/connect', 'X').pathname).toBe('/base/agent/v1/connect');
+    expect(controlPlaneUrl('wss://cp.example/base/', 'X').pathname).toBe('/base/agent/v1/connect');
   });
 
   it('accepts plain ws:// only to a loopback address', () => {

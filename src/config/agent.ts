@@ -20,7 +20,8 @@ export function controlPlaneUrl(raw: string | undefined, env: string): URL {
     throw new SettingError(env, `${env} must start with wss:// (plain ws:// is accepted only for 127.0.0.1, [::1] or localhost)`);
   }
   if (u.username || u.password) throw new SettingError(env, `${env} must not carry credentials; use AGENT_TOKEN or AGENT_TOKEN_FILE`);
-  if (u.pathname === '/' || u.pathname === '') u.pathname = '/agent/v1/connect';
+  // a base path (wss://host/portcullis) is kept: the connect path goes under it
+  if (!u.pathname.endsWith('/agent/v1/connect')) u.pathname = `${u.pathname.replace(/\/+$/, '')}/agent/v1/connect`;
   u.search = '';
   u.hash = '';
   return u;

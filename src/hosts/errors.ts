@@ -69,5 +69,6 @@ export function hostErrorInfo(err: unknown): HostErrorInfo {
   if (err instanceof Error && err.name === 'TimeoutError') {
     return { code: 'PC_ERR_HOST_TIMEOUT', status: 504, message: 'the host did not answer in time' };
   }
+  if (err instanceof Error && err.message.startsWith('the host ')) return { code: 'PC_ERR_HOST_UNREACHABLE', status: 502, message: err.message.slice(0, 200) };
   return { code: 'PC_ERR_HOST_INTERNAL', status: 500, message: 'unexpected error while talking to the host' };
 }

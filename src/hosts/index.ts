@@ -14,3 +14,4 @@ export { HostPolicyDenied, HostNotFoundError, HostConflictError, HostFilterError
 export { gateRequest, requestTarget, type GatedRequest } from './gate.js';
 export { encodeQuery } from '../docker/index.js';
 export { HOST_OPERATIONS, engineRequests, pathSegment, type EngineRequestName } from './requests.js';
+export { checkContainerList, checkContainerSummary, MAX_CONTAINERS_PER_HOST } from './validate.js';

@@ -1,5 +1,6 @@
 // HostRegistry: the hosts the control plane knows, looked up by id, name or tag, and listed together.
 import type { ContainerSummary, Filters } from '../docker/index.js';
+import { checkContainerList } from './validate.js';
 import { HostConflictError, HostFilterError, HostNotFoundError, hostErrorInfo } from './errors.js';
 import type { Host, HostErrorInfo, HostKind, HostStatus } from './types.js';
 
@@ -179,7 +180,7 @@ export class HostRegistry {
       const base = { hostId: host.id, hostName: host.name, kind: host.kind, tags: [...host.tags] };
       const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
       try {
-        const containers = await host.listContainers({ all: true, filters: docker, signal });
+        const containers = checkContainerList(await host.listContainers({ all: true, filters: docker, signal }));
         return { ...base, containers };
       } catch (err) {
         const error = signal.aborted && !opts.signal?.aborted

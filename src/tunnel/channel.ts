@@ -4,7 +4,7 @@ import type { Duplex, Readable } from 'node:stream';
 import { DockerError, encodeQuery, readCapped, type JsonObject, type RawRequest, type RawResponse, type RawStream } from '../docker/index.js';
 import { HostPolicyDenied, type EngineChannel } from '../hosts/index.js';
 import {
-  DENIED_HEADER, H2_MAX_SESSION_MEMORY_MB, H2_SETTINGS, HIJACK_HEADER, MAX_TUNNEL_ANSWER_BYTES, TUNNEL_CALL_TIMEOUT_MS,
+  DENIED_HEADER, H2_MAX_SESSION_MEMORY_MB, H2_SETTINGS, HIJACK_BODY_LENGTH_HEADER, HIJACK_HEADER, MAX_TUNNEL_ANSWER_BYTES, TUNNEL_CALL_TIMEOUT_MS,
 } from './limits.js';
 
 /** Request headers passed to the agent; everything else is dropped. */
@@ -12,12 +12,19 @@ const FORWARDED_HEADERS = new Set(['content-type', 'x-registry-auth']);
 
 /** Opens the HTTP/2 client side of a tunnel over `duplex` (the server is the HTTP/2 client). */
 export function connectTunnel(duplex: Duplex): ClientHttp2Session {
-  return http2.connect('http://agent.tunnel', {
+  const session = http2.connect('http://agent.tunnel', {
     createConnection: () => duplex,
     settings: H2_SETTINGS,
     maxSessionMemory: H2_MAX_SESSION_MEMORY_MB,
     maxHeaderListPairs: 256,
   });
+  // HTTP/2 must never write after the duplex ended (Node asserts and aborts the process)
+  const end = (): void => {
+    if (!session.destroyed) session.destroy();
+  };
+  duplex.once('end', end);
+  duplex.once('close', end);
+  return session;
 }
 
 function bodyBytes(body: unknown): Buffer | undefined {
@@ -105,7 +112,8 @@ export class TunnelChannel implements EngineChannel {
     }
     const headers: http2.OutgoingHttpHeaders = { ':method': method, ':path': path };
     for (const [k, v] of Object.entries(extra ?? {})) if (FORWARDED_HEADERS.has(k.toLowerCase()) || k === HIJACK_HEADER) headers[k.toLowerCase()] = v;
-    if (body !== undefined) headers['content-length'] = body.length;
+    // a hijacked stream stays open for stdin after its body: its length travels in its own header
+    if (body !== undefined) headers[endAfterBody ? 'content-length' : HIJACK_BODY_LENGTH_HEADER] = body.length;
     return new Promise((resolve, reject) => {
       let stream: ClientHttp2Stream;
       try {
@@ -157,19 +165,25 @@ function denialOr(status: number, headers: Record<string, string | string[] | un
     let op = operation;
     try {
       const j = JSON.parse(body.toString('utf8')) as { message?: string; operation?: string };
-      if (typeof j.message === 'string') reason = j.message.slice(0, 300);
-      if (typeof j.operation === 'string') op = j.operation.slice(0, 64);
+      if (typeof j.message === 'string') reason = printable(j.message, 300);
+      if (typeof j.operation === 'string') op = printable(j.operation, 64).replace(/[^a-z0-9._-]/gi, '');
     } catch {
       // keep the generic reason
     }
-    return new HostPolicyDenied(hostName, { allow: false, operation: op, rule: `agent:${rule.slice(0, 64)}`, reason, status: status === 400 || status === 413 ? status : 403 });
+    return new HostPolicyDenied(hostName, { allow: false, operation: op, rule: `agent:${rule.replace(/[^A-Za-z0-9._:-]/g, '').slice(0, 64)}`, reason, status: status === 400 || status === 413 ? status : 403 });
   }
   let message = `${operation} failed with status ${status}`;
   try {
     const j = JSON.parse(body.toString('utf8')) as { message?: string };
-    if (typeof j.message === 'string') message = j.message.slice(0, 500);
+    if (typeof j.message === 'string') message = printable(j.message, 500);
   } catch {
     // keep the generic message
   }
   return new DockerError(message, { statusCode: status, operation });
+}
+
+/** Text an agent sent, made safe to show: control characters dropped, angle brackets removed, length capped. */
+function printable(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f<>]/g, ' ').slice(0, max);
 }

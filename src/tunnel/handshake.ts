@@ -91,6 +91,12 @@ const str = (o: Record<string, unknown>, k: string, max: number): string => {
   return v;
 };
 
+/** Fields shown to people (version, policy name) are plain tokens: letters, digits and . _ : + -. */
+function token(v: string, k: string): string {
+  if (!/^[A-Za-z0-9._:+-]+$/.test(v)) throw new HandshakeError(`handshake field ${k} has characters outside A-Z a-z 0-9 . _ : + -`);
+  return v;
+}
+
 function checkProtocol(o: Record<string, unknown>): void {
   if (o.protocol !== TUNNEL_PROTOCOL) throw new HandshakeError(`unsupported tunnel protocol (this side speaks ${TUNNEL_PROTOCOL})`);
 }
@@ -111,7 +117,7 @@ export function parseHello(data: unknown): Hello {
   checkProtocol(o);
   return {
     type: 'hello', protocol: TUNNEL_PROTOCOL, publicKey: str(o, 'publicKey', 256), signature: str(o, 'signature', 256),
-    agentVersion: str(o, 'agentVersion', 64), policy: str(o, 'policy', 32),
+    agentVersion: token(str(o, 'agentVersion', 64), 'agentVersion'), policy: token(str(o, 'policy', 32), 'policy'),
   };
 }
 

@@ -18,7 +18,7 @@ export const HEARTBEAT_DEAD_AFTER_MS = 30_000;
 
 /** HTTP/2 settings of the tunnel: explicit, so neither side inherits a default it did not choose. */
 export const H2_SETTINGS = {
-  maxConcurrentStreams: 512,
+  maxConcurrentStreams: 128,
   initialWindowSize: 1024 * 1024,
   maxFrameSize: 16_384,
   maxHeaderListSize: 64 * 1024,
@@ -29,8 +29,8 @@ export const H2_MAX_SESSION_MEMORY_MB = 32;
 
 /** Finite calls through the tunnel (anything but streams) must finish within this. */
 export const TUNNEL_CALL_TIMEOUT_MS = 60_000;
-/** Largest finite answer read into memory (inspect, lists). */
-export const MAX_TUNNEL_ANSWER_BYTES = 64 * 1024 * 1024;
+/** Largest finite answer read into memory (inspect, lists): a hostile agent must not be able to exhaust the server. */
+export const MAX_TUNNEL_ANSWER_BYTES = 8 * 1024 * 1024;
 
 /** Reconnect backoff: full jitter between 0 and min(cap, base × 2^attempt). */
 export const RECONNECT_BASE_MS = 1_000;
@@ -38,5 +38,7 @@ export const RECONNECT_CAP_MS = 60_000;
 
 /** Header the server sets on a hijacked call (exec start); the agent answers 200 and then relays raw bytes. */
 export const HIJACK_HEADER = 'x-portcullis-hijack';
+/** Header carrying the length of a hijacked call's JSON body (content-length would make HTTP/2 end the stream there). */
+export const HIJACK_BODY_LENGTH_HEADER = 'x-portcullis-body-length';
 /** Header the agent sets when its own policy refused a call; the value is the rule, the body says why. */
 export const DENIED_HEADER = 'x-portcullis-denied';

@@ -20,5 +20,12 @@ export function serveTunnel(duplex: Duplex, onStream: TunnelStreamHandler): Serv
   server.on('stream', onStream);
   server.emit('connection', duplex);
   if (!session) throw new Error('the HTTP/2 session did not start');
-  return session;
+  const s = session;
+  // HTTP/2 must never write after the duplex ended (Node asserts and aborts the process)
+  const end = (): void => {
+    if (!s.destroyed) s.destroy();
+  };
+  duplex.once('end', end);
+  duplex.once('close', end);
+  return s;
 }

@@ -50,6 +50,20 @@ export class AgentHub {
     this.opts.hosts.add(new EngineHost({ id: row.id, name: row.name, kind: 'agent', tags: row.tags, channel, policy: hostPolicy() }));
   }
 
+  private readonly refusals = new Map<string, { since: number; count: number }>();
+
+  /** Counts a refused handshake of `hostId` in the current minute; returns the count (1 = first). */
+  private countRefusal(hostId: string): number {
+    const now = Date.now();
+    const r = this.refusals.get(hostId);
+    if (!r || now - r.since > 60_000) {
+      this.refusals.set(hostId, { since: now, count: 1 });
+      return 1;
+    }
+    r.count += 1;
+    return r.count;
+  }
+
   /** Whether the host's tunnel is up. */
   isOnline(hostId: string): boolean {
     return this.channels.get(hostId)?.online === true;
@@ -108,15 +122,23 @@ export class AgentHub {
 
   private async finish(ws: WebSocket, row: StoredHost, nonce: string, hello: Hello, base: Omit<AuditInput, 'action' | 'result'>): Promise<void> {
     const { store, audit } = this.opts;
+    // the token was checked at the upgrade; a rotation or revocation since then must win
+    const fresh = await store.hosts.findById(row.id);
+    if (!fresh || fresh.revokedAt !== null || fresh.agentTokenHash !== row.agentTokenHash) {
+      ws.close(CLOSE_CODES.rotated, 'the agent token changed during the handshake');
+      return;
+    }
     const signed = verifyHello(hello, row.id, nonce, hello.publicKey);
-    let enrolled = row.agentPublicKey;
+    let enrolled = fresh.agentPublicKey;
     let enrolledNow = false;
     if (signed && enrolled === null) {
       enrolled = (await store.hosts.enrollKey(row.id, hello.publicKey)) ?? null;
       enrolledNow = enrolled === hello.publicKey;
     }
     if (!signed || enrolled !== hello.publicKey) {
-      await audit({ ...base, action: 'agent.connect', result: 'denied', details: { reason: signed ? 'key-mismatch' : 'bad-signature' } });
+      // one record per host and minute (with the count): a token thief must not be able to flood the log
+      const n = this.countRefusal(row.id);
+      if (n === 1) await audit({ ...base, action: 'agent.connect', result: 'denied', details: { reason: signed ? 'key-mismatch' : 'bad-signature', note: 'further refusals of this host within a minute are counted, not recorded' } });
       ws.close(CLOSE_CODES.keyMismatch, signed ? 'this agent key is not the one enrolled for the host' : 'bad signature');
       return;
     }
@@ -142,12 +164,12 @@ export class AgentHub {
     startHeartbeat(ws, { intervalMs: Math.max(100, Math.floor(dead / 3)), deadAfterMs: dead });
     ws.once('close', (code) => {
       session.destroy();
+      void audit({ ...base, action: 'agent.disconnect', result: 'success', details: { code } });
       if (this.live.get(row.id) !== entry) return;
       this.live.delete(row.id);
       channel.detach();
       this.opts.hosts.emitChange({ type: 'offline', hostId: row.id });
       void store.hosts.update(row.id, { lastSeenAt: new Date().toISOString() }).catch(() => undefined);
-      void audit({ ...base, action: 'agent.disconnect', result: 'success', details: { code } });
     });
     this.opts.hosts.emitChange({ type: 'online', hostId: row.id });
     const now = new Date().toISOString();

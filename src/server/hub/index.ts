@@ -34,13 +34,14 @@ export function registerHub(app: FastifyInstance, services: Services): void {
   app.get(`${services.config.basePath}${AGENT_CONNECT_PATH}`, {
     websocket: true,
     onRequest: async (req, reply) => {
-      if (refusedIp(req.ip)) {
-        return reply.code(429).header('retry-after', String(Math.ceil(AGENT_AUTH_WINDOW_MS / 1000))).send(errorBody('PC_ERR_RATE_LIMITED', 'too many failed agent connections from this address; retry later'));
-      }
       const m = /^Bearer +(\S+)$/i.exec(req.headers.authorization ?? '');
       const token = m?.[1];
+      // the token is looked up first: a valid token is never refused, whatever failures came from its address
       const row = token !== undefined && isAgentTokenFormat(token) ? await services.store.hosts.findByTokenHash(hashToken(token)) : undefined;
       if (!row || row.kind !== 'agent' || row.revokedAt !== null) {
+        if (refusedIp(req.ip)) {
+          return reply.code(429).header('retry-after', String(Math.ceil(AGENT_AUTH_WINDOW_MS / 1000))).send(errorBody('PC_ERR_RATE_LIMITED', 'too many failed agent connections from this address; retry later'));
+        }
         fail(req.ip);
         await services.audit({
           actor: 'anonymous', actorType: 'agent', action: 'agent.connect', result: 'denied', target: null, clientIp: req.ip, userAgent: userAgent(req),
