@@ -18,6 +18,13 @@ const layers = {
   tunnel: ['cli', 'server', 'agent', 'proxy', 'auth', 'store', 'audit'],
 };
 
+/** Globals of the browser code in web/ (TypeScript checks them; this list is for the JavaScript rules). */
+const BROWSER_GLOBALS = Object.fromEntries(
+  ['window', 'document', 'navigator', 'location', 'fetch', 'WebSocket', 'URL', 'URLSearchParams', 'Blob', 'TextDecoder', 'ResizeObserver',
+    'requestAnimationFrame', 'cancelAnimationFrame', 'performance', 'CSSStyleSheet', 'HTMLElement', 'Document', 'Element', 'MouseEvent',
+    'MessageEvent', 'AbortSignal', 'setTimeout', 'clearTimeout', 'console'].map((g) => [g, 'readonly']),
+);
+
 const layerRules = Object.entries(layers).map(([folder, banned]) => ({
   files: [`src/${folder}/**/*.ts`],
   rules: {
@@ -76,8 +83,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.config.ts', '*.config.js'],
+    files: ['*.config.ts', '*.config.js', 'web/*.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // The web UI runs in the browser (type-checked through web/tsconfig.json); it imports nothing from src/.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { globals: BROWSER_GLOBALS },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**', '../../src/*', '../../../src/*'], message: 'web/ talks to the server through the API only' }] }],
+    },
   },
   {
     files: ['**/*.js', '**/*.mjs', 'bin/*'],

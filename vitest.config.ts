@@ -1,4 +1,4 @@
-// Test projects: unit tests sit beside the code, integration tests run against the real dockerd.
+// Test projects: unit tests sit beside the code, integration tests run against the real dockerd, e2e tests drive Chromium.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
         },
       },
@@ -30,6 +30,20 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           globalSetup: ['test/helpers/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // The browser and the daemon share a busy machine: a UI change may take seconds to show.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
+          fileParallelism: false,
+          // The UI is built (when web/ changed) before the server starts serving dist/web.
+          globalSetup: ['test/helpers/global-setup.ts', 'test/e2e/build-ui.ts'],
         },
       },
     ],

@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint, unit, integration (in that order); ends with one line "N passed, N failed".
+// `npm test`: typecheck, lint, unit, integration, e2e (in that order); ends with one line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,9 +44,12 @@ function vitest(project, extra = []) {
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 if (want('typecheck')) check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+if (want('typecheck')) check('typecheck (web)', 'npx', ['tsc', '-p', 'web/tsconfig.json', '--noEmit']);
 if (want('lint')) check('lint', 'npx', ['eslint', '--max-warnings=0', '.']);
 if (want('unit')) vitest('unit', ['--coverage']);
 if (want('integration')) vitest('integration');
+// Browser tests in Chromium against a real server; the e2e global setup builds the UI when web/ changed.
+if (want('e2e')) vitest('e2e');
 rmSync(tmp, { recursive: true, force: true });
 
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

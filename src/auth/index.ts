@@ -39,3 +39,15 @@ export { LockoutService, type LockoutOptions, type LockStatus, type FailureOutco
 export { loadActor, toAuthzGrants } from './actors.js';
 export { PasswordLogin, DEFAULT_LOGIN_MIN_MS, MAX_LOGIN_USERNAME, type LoginResult } from './password-login.js';
 export { canDelegate, type DelegationTarget } from './delegation.js';
+export {
+  TOTP_PERIOD, TOTP_DIGITS, TOTP_DRIFT_SECONDS, newTotpSecret, totpUri, totpQrDataUrl, totpCode, verifyTotp, isTotpFormat,
+  type TotpResult, type TotpAlgorithm,
+} from './totp.js';
+export { RECOVERY_CODE_COUNT, newRecoveryCode, newRecoveryCodes, normaliseRecoveryCode, hashRecoveryCode } from './recovery-codes.js';
+export {
+  TwoFactorService, DEFAULT_CHALLENGE_TTL_MS, MAX_CHALLENGE_ATTEMPTS,
+  type TwoFactorOptions, type TwoFactorStatus, type Enrolment, type SecondFactor, type SecondFactorResult,
+} from './totp-service.js';
+export { OidcClient, OidcError, OIDC_HTTP_TIMEOUT_MS, classifyCallbackError, type OidcFailureReason, type OidcIdentity } from './oidc-client.js';
+export { OidcLogin, OIDC_FLOW_TTL_MS, OIDC_SECRET_KEY, type OidcSuccess } from './oidc-login.js';
+export { groupsOf, mapGroups, toUsername, usernameCandidates } from './oidc-mapping.js';

@@ -3,3 +3,4 @@ export * from './settings.js';
 export * from './proxy.js';
 export * from './server.js';
 export * from './agent.js';
+export * from './sso.js';

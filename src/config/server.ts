@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { csv, oneOf, positiveInt, SettingError, strictBool, type SettingSpec } from './settings.js';
+import { resolveSso, ssoSettings, type SsoConfig } from './sso.js';
 
 /** A count per window, as `<count>/<duration>` (e.g. `5/15m`). */
 export interface RateSpec {
@@ -78,6 +79,8 @@ const G_STORE = 'Data and database';
 const G_AUTH = 'Sessions and login';
 const G_RATE = 'Rate limits';
 const G_LOG = 'Audit and logging';
+const G_FEATURES = 'Dangerous features';
+const G_AGENTS = 'Agents';
 
 export const serverSettings = {
   LISTEN: {
@@ -177,6 +180,33 @@ export const serverSettings = {
     env: 'PORTCULLIS_RATE_WS', default: '30/1m', group: G_RATE,
     help: 'WebSocket messages per connection user and client IP.', parse: rate,
   },
+  PUBLIC_URL: {
+    env: 'PORTCULLIS_PUBLIC_URL', flag: '--public-url', default: '', group: G_AGENTS,
+    help: 'The URL agents and browsers use to reach this server (https://portcullis.example:18282), put in the agent command; default: the address of the request that adds the host.',
+    parse: (raw: string | undefined, env: string): string => {
+      const v = (raw ?? '').trim().replace(/\/+$/, '');
+      if (v === '') return '';
+      let u: URL;
+      try {
+        u = new URL(v);
+      } catch {
+        throw new SettingError(env, `${env} must be a URL such as https://portcullis.example:18282`);
+      }
+      if (!['http:', 'https:'].includes(u.protocol) || u.username || u.password || u.search || u.hash) {
+        throw new SettingError(env, `${env} must be an http(s) URL without credentials, query or fragment`);
+      }
+      return v;
+    },
+  },
+  AGENT_DEAD_AFTER: {
+    env: 'PORTCULLIS_AGENT_DEAD_AFTER', default: '30s', group: G_AGENTS,
+    help: 'An agent tunnel silent this long is cut and the host shown offline (pings go out every third of it).', parse: duration,
+  },
+  EXEC_ENABLED: {
+    env: 'PORTCULLIS_EXEC_ENABLED', default: '0', group: G_FEATURES,
+    help: 'Offer the exec terminal (WS /api/v1/hosts/{host}/containers/{id}/exec) to holders of container.exec; off, the route does not exist.',
+    parse: strictBool,
+  },
   AUDIT_MIRROR: {
     env: 'PORTCULLIS_AUDIT_MIRROR', flag: '--audit-mirror', default: '', group: G_LOG,
     help: 'Also write each audit record as a JSON line to stdout or file:/path (0600, appended) for a SIEM. Off when empty.',
@@ -187,6 +217,8 @@ export const serverSettings = {
       throw new SettingError(env, `${env} must be stdout or file:/path/to/audit.jsonl`);
     },
   },
+  // Single sign-on (OIDC) and two-factor login: declared in sso.ts.
+  ...ssoSettings,
   LOG_LEVEL: {
     env: 'PORTCULLIS_LOG_LEVEL', flag: '--log-level', default: 'info', group: G_LOG,
     help: 'Log level (syslog names): err, warning, notice, info, debug.',
@@ -206,6 +238,8 @@ export interface ResolvedServerSettings {
   databaseUrl: string;
   /** Warnings to log at start (e.g. plain HTTP on a non-loopback address). */
   warnings: string[];
+  /** OIDC single sign-on (when configured) and the 2FA/SSO-only policy. */
+  sso: SsoConfig;
 }
 
 /** True for 127.0.0.0/8, ::1, localhost. */
@@ -232,5 +266,6 @@ export function resolveServerSettings(s: ServerSettings): ResolvedServerSettings
   }
   if (s.SESSION_IDLE > s.SESSION_ABSOLUTE) warnings.push('PORTCULLIS_SESSION_IDLE is longer than PORTCULLIS_SESSION_ABSOLUTE; the absolute timeout wins');
   const databaseUrl = s.DATABASE !== '' ? s.DATABASE : `sqlite:${join(s.DATA, 'portcullis.db')}`;
-  return { settings: s, tls, databaseUrl, warnings };
+  const sso = resolveSso(s);
+  return { settings: s, tls, databaseUrl, warnings, sso };
 }

@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import { DockerError, httpError, interruptedError, transportError } from './errors.js';
+import { streamRequest, type StreamAnswer } from './stream-request.js';
 import { resolveTarget, type DockerTarget, type DockerTlsOptions } from './target.js';
 import type { Filters, PingInfo } from './types.js';
 
@@ -177,7 +178,10 @@ export class DockerTransport {
     if (this.closing.signal.aborted) throw interruptedError(operation, this.target.description, 'CLOSED');
     const signal = AbortSignal.any([this.closing.signal, ...(req.signal ? [req.signal] : [])]);
     try {
-      const res = await this.dispatch(req, signal, headersTimeoutMs, 0);
+      const headersDeadline = headersTimeoutMs > 0 ? AbortSignal.timeout(headersTimeoutMs) : undefined;
+      const res = await this.dispatchStream(req, signal, headersDeadline).catch((err: unknown) => {
+        throw this.failure(operation, err, req.signal, headersDeadline, headersTimeoutMs);
+      });
       if (throwOnHttp && res.statusCode >= 400) {
         throw httpError(operation, res.statusCode, await readCapped(res.body, MAX_ERROR_BODY_BYTES));
       }
@@ -215,6 +219,22 @@ export class DockerTransport {
   protected async fullPath(req: Pick<RawRequest, 'path' | 'query' | 'versioned' | 'signal'>): Promise<string> {
     const prefix = req.versioned === false ? '' : `/v${await this.negotiate(sig(req.signal))}`;
     return `${prefix}${req.path}${encodeQuery(req.query)}`;
+  }
+
+  /** A streaming call on its own node:http connection; `headersDeadline` aborts only until the answer's headers arrive. */
+  private async dispatchStream(req: RawRequest, signal: AbortSignal, headersDeadline: AbortSignal | undefined): Promise<StreamAnswer> {
+    const path = await this.fullPath(req);
+    const { body, contentType } = encodeBody(req.body);
+    const headers: Record<string, string> = { ...(contentType ? { 'content-type': contentType } : {}), ...req.headers };
+    const untilHeaders = new AbortController();
+    const onDeadline = (): void => untilHeaders.abort(headersDeadline?.reason);
+    headersDeadline?.addEventListener('abort', onDeadline, { once: true });
+    const both = AbortSignal.any([signal, untilHeaders.signal]);
+    try {
+      return await streamRequest(this.target, { method: req.method, path, headers, body }, both, this.connectTimeoutMs);
+    } finally {
+      headersDeadline?.removeEventListener('abort', onDeadline);
+    }
   }
 
   private async dispatch(req: RawRequest, signal: AbortSignal, headersTimeout: number, bodyTimeout: number) {

@@ -13,6 +13,7 @@ import { isWrite, type RouteSpec } from './route-def.js';
 import { buildRouteMap } from './routes.js';
 import { registerHub } from './hub/index.js';
 import { registerWebUi } from './web/index.js';
+import { markWebSocketRoutes, registerWsRoute, rejectStrayUpgrade } from './ws/index.js';
 
 // The hosts ride in AppDeps/Services (declared in context.ts) by augmentation; the fields belong in context.ts itself.
 /** Time allowed to receive a whole request (headers and body). */
@@ -55,6 +56,10 @@ export function toApiError(err: unknown, req: FastifyRequest): ApiError {
 }
 
 function registerRoute(app: FastifyInstance, services: Services, spec: RouteSpec): void {
+  if (spec.websocket) {
+    registerWsRoute(app, services, spec);
+    return;
+  }
   const schema = {
     ...(spec.params ? { params: spec.params } : {}),
     ...(spec.query ? { querystring: spec.query } : {}),
@@ -109,6 +114,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     hsts: deps.config.tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook('onRoute', markWebSocketRoutes);
+  app.addHook('onRequest', rejectStrayUpgrade);
   // DNS rebinding: a page on evil.example resolved to this address must not reach the API at all.
   const allowedHosts = deps.config.allowedHosts ?? [];
   app.addHook('onRequest', (req, reply, done) => {
@@ -119,7 +126,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   void app.register(fastifyCookie);
   void app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
   void app.register((instance, _opts, done) => {
-    for (const spec of buildRouteMap()) registerRoute(instance, services, spec);
+    for (const spec of buildRouteMap({ execEnabled: deps.config.execEnabled === true })) registerRoute(instance, services, spec);
     registerHub(instance, services);
     registerWebUi(instance, services);
     done();

@@ -1,12 +1,16 @@
 // What the app is built from (AppDeps/AppConfig) and the services every handler reaches through `Services`.
 import type { RateSpec, TrustProxy } from '../config/index.js';
+import { randomBytes } from 'node:crypto';
 import {
   LockoutService, PasswordLogin, SessionService, TokenService, type Actor, type SessionInfo, type SessionUser, type TokenInfo,
 } from '../auth/index.js';
+import { OidcLogin, TwoFactorService } from '../auth/index.js';
+import type { SsoConfig } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { HostRegistry } from '../hosts/index.js';
 import type { AuditInput, AuditRecord, Store } from '../store/index.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
+import { AgentHub } from './hub/agent-hub.js';
 import { RateLimiter, type RateClass } from './rate-limiter.js';
 
 /** Behaviour of the app that tests vary; startServer fills it from the settings. */
@@ -25,8 +29,20 @@ export interface AppConfig {
   sessionAbsoluteMs: number;
   /** Floor of every failed login answer (PasswordLogin minMs); default DEFAULT_LOGIN_MIN_MS. */
   loginMinMs?: number;
+  /** Public URL agents dial (PORTCULLIS_PUBLIC_URL); default: derived from the request that adds the host. */
+  publicUrl?: string;
+  /** A silent agent tunnel is cut after this long (PORTCULLIS_AGENT_DEAD_AFTER; default 30 s). */
+  agentDeadAfterMs?: number;
   /** Data dir, for deleting initial-admin-password after the first admin login; none in some tests. */
   dataDir?: string;
+  /** PORTCULLIS_EXEC_ENABLED: the exec terminal route exists only when true. */
+  execEnabled?: boolean;
+  /** How often an open WebSocket re-checks its session or token and grants; default WS_RECHECK_MS (tests shorten it). */
+  wsRecheckMs?: number;
+  /** The data dir's secrets key (TOTP secrets, OIDC client secret); without it a random per-process key is used (tests). */
+  secretKey?: Buffer;
+  /** OIDC single sign-on, SSO-only mode and the TOTP issuer label (issue 7); default: no SSO. */
+  sso?: SsoConfig;
 }
 
 export interface AppDeps {
@@ -73,6 +89,14 @@ export interface Services {
   metrics: ServerMetrics;
   /** The live Docker hosts. */
   hosts: HostRegistry;
+  /** Agent-backed hosts and their tunnels. */
+  agents: AgentHub;
+  /** TOTP second factor, recovery codes, login challenges, 2FA role policy. */
+  twoFactor: TwoFactorService;
+  /** OIDC sign-in; undefined when SSO is not configured. */
+  oidc: OidcLogin | undefined;
+  /** SSO-only mode and its break-glass user. */
+  sso: SsoConfig;
   /** Appends to the audit chain (and the mirror). Never throws: a failure is logged. */
   audit(input: AuditInput): Promise<void>;
   log?: Logger;
@@ -90,6 +114,10 @@ export function createServices(deps: AppDeps): Services {
     loginSuccesses: 0,
   };
   const metrics = createMetrics();
+  const hosts = deps.hosts ?? new HostRegistry();
+  // A per-process key only where no data dir key was given (tests building the app directly): secrets it seals die with the process.
+  const secretKey = config.secretKey ?? randomBytes(32);
+  const sso: SsoConfig = config.sso ?? { ssoOnly: false, breakGlassUser: 'admin', totpIssuer: 'Portcullis' };
   return {
     store,
     config,
@@ -100,17 +128,22 @@ export function createServices(deps: AppDeps): Services {
     limiter: new RateLimiter(config.rates),
     stats,
     metrics,
-    hosts: deps.hosts ?? new HostRegistry(),
+    hosts,
+    twoFactor: new TwoFactorService(store, { key: secretKey, issuer: sso.totpIssuer }),
+    oidc: sso.oidc ? new OidcLogin(store, sso.oidc, secretKey) : undefined,
+    sso,
+    agents: new AgentHub({ store, hosts, audit, ...(deps.logger ? { log: deps.logger } : {}), ...(config.agentDeadAfterMs !== undefined ? { deadAfterMs: config.agentDeadAfterMs } : {}) }),
     ...(deps.logger ? { log: deps.logger } : {}),
-    async audit(input) {
-      try {
-        const rec = await store.audit.append(input);
-        metrics.auditRecords.inc({ result: rec.result });
-        deps.auditMirror?.(rec);
-      } catch (err) {
-        metrics.auditFailures.inc();
-        deps.logger?.error({ err: { message: (err as Error).message }, action: input.action }, 'audit record could not be written');
-      }
-    },
+    audit,
   };
+  async function audit(input: AuditInput): Promise<void> {
+    try {
+      const rec = await store.audit.append(input);
+      metrics.auditRecords.inc({ result: rec.result });
+      deps.auditMirror?.(rec);
+    } catch (err) {
+      metrics.auditFailures.inc();
+      deps.logger?.error({ err: { message: (err as Error).message }, action: input.action }, 'audit record could not be written');
+    }
+  }
 }

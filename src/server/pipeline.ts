@@ -20,6 +20,8 @@ export interface RequestState {
   credentialPresented: boolean;
   /** Target/details/actor for the audit record (set by the handler). */
   audit: { target?: string; details?: Record<string, unknown>; actor?: string };
+  /** Set once the request's audit record is written: one record per request (a handler may write it early, e.g. a denial it answers as 404). */
+  audited?: boolean;
 }
 
 const states = new WeakMap<FastifyRequest, RequestState>();
@@ -116,6 +118,8 @@ export function auditActor(st: RequestState | undefined): { actor: string; actor
 
 /** Writes the audit record of a finished request (success, denial or error). */
 export async function auditRequest(services: Services, req: FastifyRequest, st: RequestState, result: AuditResult, extra: Record<string, unknown> = {}): Promise<void> {
+  if (st.audited) return;
+  st.audited = true;
   const who = auditActor(st);
   const details = { ...st.audit.details, ...extra, ...(st.principal?.token ? { apiKeyId: st.principal.token.id } : {}) };
   // JSON round trip drops undefined fields, which the audit chain refuses.

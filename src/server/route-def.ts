@@ -1,6 +1,7 @@
 // The shape of one route in the route map: access rule, audit action, rate class, zod schemas and handler.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { WebSocket } from 'ws';
 import type { Permission } from '../auth/index.js';
 import type { Principal, Services } from './context.js';
 import type { RateClass } from './rate-limiter.js';
@@ -57,6 +58,12 @@ export interface RouteSpec<P extends Schema = Schema, Q extends Schema = Schema,
   /** Response schema, for the OpenAPI document only. */
   response?: z.ZodType;
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<unknown>;
+  /**
+   * Makes this a WebSocket route (GET only, see src/server/ws): `handler` then runs before the upgrade
+   * (authorize and validate there; a throw refuses the upgrade with an HTTP answer) and this runs on the
+   * open socket with what `handler` returned. A plain GET without Upgrade answers 426.
+   */
+  websocket?: (socket: WebSocket, ctx: HandlerContext<P, Q, B>, prepared: unknown) => void | Promise<void>;
 }
 
 /** Type helper: infers the handler's input types from the schemas. */

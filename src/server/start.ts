@@ -9,7 +9,7 @@ import type { ResolvedServerSettings } from '../config/index.js';
 import { HostRegistry } from '../hosts/index.js';
 import type { Logger } from '../log/index.js';
 import { openDatabase, type AuditRecord, type Store } from '../store/index.js';
-import { buildApp } from './app.js';
+import { buildApp, servicesOf } from './app.js';
 import { DEFAULT_DOCKER_SOCKET, ensureAdmin, ensureLocalHost, INITIAL_PASSWORD_FILE } from './bootstrap.js';
 import { prepareDataDir } from './data-dir.js';
 import { ensureTlsMaterial } from './tls.js';
@@ -26,6 +26,8 @@ export interface StartOptions {
   stdout?: NodeJS.WritableStream;
   /** Test hook: floor of failed login answers. */
   loginMinMs?: number;
+  /** Test hook: how often open WebSockets re-check their credential and grants. */
+  wsRecheckMs?: number;
   /** The local Docker socket, registered as host `local` when it exists; default /var/run/docker.sock. */
   dockerSocket?: string;
 }
@@ -100,10 +102,17 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
         basePath: s.BASE_PATH, trustProxy: s.TRUST_PROXY, allowedHosts: [...s.ALLOWED_HOSTS, hostname().toLowerCase()], tls: tls !== undefined, maxBodyBytes: s.MAX_BODY_BYTES,
         rates: { auth: s.RATE_AUTH, hosts: s.RATE_HOSTS, containers: s.RATE_CONTAINERS, notifications: s.RATE_NOTIFICATIONS, ws: s.RATE_WS },
         lockout: { maxFailures: s.LOCKOUT_THRESHOLD, windowMs: s.LOCKOUT_WINDOW, lockMs: s.LOCKOUT_DURATION },
-        sessionIdleMs: s.SESSION_IDLE, sessionAbsoluteMs: s.SESSION_ABSOLUTE, dataDir: s.DATA,
+        sessionIdleMs: s.SESSION_IDLE, sessionAbsoluteMs: s.SESSION_ABSOLUTE, dataDir: s.DATA, execEnabled: s.EXEC_ENABLED,
+        agentDeadAfterMs: s.AGENT_DEAD_AFTER, ...(s.PUBLIC_URL ? { publicUrl: s.PUBLIC_URL } : {}),
         ...(opts.loginMinMs !== undefined ? { loginMinMs: opts.loginMinMs } : {}),
+        ...(opts.wsRecheckMs !== undefined ? { wsRecheckMs: opts.wsRecheckMs } : {}),
+        secretKey: key.key, sso: resolved.sso,
       },
     });
+    // Issue 7: the OIDC client secret is stored encrypted now, so the variable can go; a missing one stops the start.
+    await servicesOf(app).oidc?.clientSecret();
+    const agents = servicesOf(app).agents;
+    await agents.loadHosts();
     await app.listen({ host: s.LISTEN.host, port: s.LISTEN.port });
     for (const w of await prepareDataDir(s.DATA)) log.warn(`data dir permissions: ${w}`);
     purge = setInterval(() => void store.sessions.purgeExpired().catch(() => undefined), SESSION_PURGE_INTERVAL_MS).unref();
@@ -116,6 +125,7 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
       app, store, hosts, url, port, ...(tls?.caCertPath ? { caCertPath: tls.caCertPath } : {}),
       async close() {
         clearInterval(purge);
+        agents.close();
         await app.close();
         await hosts.close();
         await store.close();

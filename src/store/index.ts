@@ -9,3 +9,5 @@ export { canonicalJson } from './canonical-json.js';
 export { auditHash, GENESIS_HASH, SECRET_KEY_PATTERN, REDACTED, MAX_AUDIT_TEXT, MAX_AUDIT_DETAILS } from './audit-chain.js';
 export { MAX_AUDIT_PAGE } from './audit-repo.js';
 export { normaliseUsername } from './users-repo.js';
+export type { TwoFactorRepo, TotpState, LoginChallenge, ChallengePurpose } from './twofactor-repo.js';
+export type { OidcRepo, OidcFlow, MappedGrant } from './oidc-repo.js';

@@ -172,7 +172,53 @@ const agentIdentity: Migration = {
   },
 };
 
+/**
+ * 0003: two-factor login (pending/active TOTP columns, hashed recovery codes, second-step login challenges,
+ * per-role "2FA required" flag) and OIDC sign-in flows (state, nonce and PKCE verifier bound to a cookie).
+ */
+const ssoTwoFactor: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('users').addColumn('totp_pending_enc', 'text').execute();
+    await db.schema.alterTable('users').addColumn('totp_enabled_at', 'text').execute();
+    await db.schema.alterTable('roles').addColumn('require_2fa', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .createTable('recovery_codes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('code_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('used_at', 'text')
+      .execute();
+    await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
+    await db.schema
+      .createTable('login_challenges')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('purpose', 'text', (c) => c.notNull().check(sqlIn('purpose', ['verify', 'enrol'])))
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('oidc_flows')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('nonce', 'text', (c) => c.notNull())
+      .addColumn('code_verifier', 'text', (c) => c.notNull())
+      .addColumn('redirect_uri', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>): Promise<void> {
+    for (const t of ['oidc_flows', 'login_challenges', 'recovery_codes']) await db.schema.dropTable(t).execute();
+    await db.schema.alterTable('roles').dropColumn('require_2fa').execute();
+    await db.schema.alterTable('users').dropColumn('totp_enabled_at').execute();
+    await db.schema.alterTable('users').dropColumn('totp_pending_enc').execute();
+  },
+};
+
 /** The migrations in order; names are `NNNN_slug` and never change once released. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
-  return { '0001_init': init(dialect), '0002_agent_identity': agentIdentity };
+  return { '0001_init': init(dialect), '0002_agent_identity': agentIdentity, '0003_sso_2fa': ssoTwoFactor };
 }

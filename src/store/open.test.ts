@@ -83,7 +83,7 @@ describe('openDatabase on sqlite::memory:', () => {
   it('migrates and serves every repository', async () => {
     const store = await openDatabase('sqlite::memory:');
     expect(store.dialect).toBe('sqlite');
-    expect(await store.migrate()).toEqual(['0001_init']);
+    expect(await store.migrate()).toEqual(['0001_init', '0002_agent_identity', '0003_sso_2fa']);
     const u = await store.users.create({ username: 'Root', passwordHash: 'h' });
     expect((await store.users.findByUsername('root'))?.id).toBe(u.id);
     await store.audit.append({ actor: 'root', actorType: 'user', action: 'auth.login', result: 'success' });

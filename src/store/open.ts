@@ -14,6 +14,8 @@ import type { Dialect, Store } from './repositories.js';
 import type { DatabaseSchema } from './schema.js';
 import { sessionsRepo, tokensRepo } from './sessions-repo.js';
 import { usersRepo } from './users-repo.js';
+import { twoFactorRepo } from './twofactor-repo.js';
+import { oidcRepo } from './oidc-repo.js';
 
 /** How long a SQLite writer waits for another process's lock before SQLITE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -113,6 +115,8 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
     authFailures: authFailuresRepo(db, dialect),
     secrets: secretsRepo(db),
     audit: auditRepo(db, dialect),
+    twoFactor: twoFactorRepo(db, dialect),
+    oidc: oidcRepo(db, dialect),
     async migrate() {
       const migrations = migrationsFor(dialect);
       const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });

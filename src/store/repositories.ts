@@ -4,6 +4,8 @@ import type {
   GrantWithRole, Host, HostPatch, IsoTime, NewApiToken, NewGrant, NewHost, NewSession, NewUser, Role, Session,
   StoredSecret, SubjectType, User, UserPatch,
 } from './types.js';
+import type { TwoFactorRepo } from './twofactor-repo.js';
+import type { OidcRepo } from './oidc-repo.js';
 
 /** Users; usernames are stored lower-case and looked up case-insensitively. */
 export interface UsersRepo {
@@ -119,6 +121,10 @@ export interface Store {
   readonly authFailures: AuthFailuresRepo;
   readonly secrets: SecretsRepo;
   readonly audit: AuditRepo;
+  /** TOTP state, recovery codes, login challenges and the per-role 2FA policy (0003). */
+  readonly twoFactor: TwoFactorRepo;
+  /** OIDC sign-in flows, subject lookup and mapped grants (0003). */
+  readonly oidc: OidcRepo;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   /** Round-trips `select 1` (for health checks). */

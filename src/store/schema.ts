@@ -12,6 +12,10 @@ export interface UsersTable {
   totp_secret_enc: string | null;
   totp_last_step: number | null;
   oidc_subject: string | null;
+  /** 0003: an enrolment not yet confirmed with a code (encrypted like totp_secret_enc). */
+  totp_pending_enc?: string | null | undefined;
+  /** 0003: when the active TOTP secret was confirmed. */
+  totp_enabled_at?: string | null | undefined;
 }
 
 export interface RolesTable {
@@ -20,6 +24,8 @@ export interface RolesTable {
   builtin: number;
   permissions: string;
   created_at: string;
+  /** 0003: 1 when holders of this role must use a second factor at password login. */
+  require_2fa?: number | undefined;
 }
 
 export interface GrantsTable {
@@ -107,6 +113,36 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/** 0003: single-use recovery codes (sha256 of user id and code; the code itself is shown once). */
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** 0003: the second step of a password login, keyed by the hash of the challenge handed to the client. */
+export interface LoginChallengesTable {
+  id_hash: string;
+  user_id: string;
+  purpose: string;
+  attempts: number;
+  created_at: string;
+  expires_at: string;
+}
+
+/** 0003: an OIDC sign-in in progress, keyed by the hash of its cookie. */
+export interface OidcFlowsTable {
+  id_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   roles: RolesTable;
@@ -118,4 +154,7 @@ export interface DatabaseSchema {
   secrets: SecretsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  recovery_codes: RecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
+  oidc_flows: OidcFlowsTable;
 }

@@ -128,7 +128,9 @@ export class TunnelChannel implements EngineChannel {
         if (timer) clearTimeout(timer);
       };
       stream.once('close', clear);
+      let answered = false;
       stream.once('response', (h) => {
+        answered = true;
         const status = Number(h[':status'] ?? 0);
         if (!finite) clear();
         const out: Record<string, string | string[] | undefined> = {};
@@ -139,10 +141,12 @@ export class TunnelChannel implements EngineChannel {
         }
         resolve({ stream, status, headers: out });
       });
-      stream.once('error', (err) => reject(signal?.aborted
+      stream.once('error', (err) => answered || reject(signal?.aborted
         ? new DockerError('the call was aborted', { statusCode: 0, operation: 'raw', code: 'ABORTED', cause: err })
         : this.failure('raw', err)));
       stream.once('close', () => {
+        // after the answer arrived the call settles on its own (a denial still reading its body must not become "closed")
+        if (answered) return;
         if (stream.rstCode === http2.constants.NGHTTP2_CANCEL && finite && !signal?.aborted) {
           reject(new DockerError(`host "${this.hostName}" did not answer within ${TUNNEL_CALL_TIMEOUT_MS} ms`, { statusCode: 0, operation: 'raw', code: 'ETIMEDOUT' }));
         }

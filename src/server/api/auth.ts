@@ -8,9 +8,11 @@ import type { Principal, Services } from '../context.js';
 import { ApiError } from '../errors.js';
 import { clearSessionCookie, enforceRate, retryAfter, setSessionCookie } from '../pipeline.js';
 import { defineRoute, type RouteSpec } from '../route-def.js';
+import { afterPassword, secondStepResponse } from './auth-2fa-login.js';
 import { plainText, userView, uuid, viewGrant, viewSession, viewUser } from './views.js';
 
-const loginBody = z.object({ username: plainText(256), password: z.string().min(1).max(4096) }).strict();
+// totp (issue 7): the code in the same request, for scripts; without it a user with 2FA gets a challenge for POST /auth/login/2fa.
+const loginBody = z.object({ username: plainText(256), password: z.string().min(1).max(4096), totp: z.string().min(1).max(32).optional() }).strict();
 const passwordBody = z.object({ current: z.string().min(1).max(4096), next: z.string().min(1).max(4096) }).strict();
 const loginResponse = z.object({ user: userView, csrfToken: z.string(), mustChangePassword: z.boolean() });
 
@@ -36,7 +38,7 @@ async function noteLockouts(services: Services, r: Extract<LoginResult, { ok: fa
 
 const login = defineRoute({
   method: 'POST', url: '/api/v1/auth/login', summary: 'Log in with username and password; sets the session cookie',
-  access: { kind: 'public' }, action: 'auth.login', rateClass: 'auth', body: loginBody, response: loginResponse,
+  access: { kind: 'public' }, action: 'auth.login', rateClass: 'auth', body: loginBody, response: z.union([loginResponse, secondStepResponse]),
   handler: async ({ body, services, req, reply, clientIp, audit }) => {
     const typed = body.username.slice(0, 128);
     audit.actor = typed;
@@ -51,6 +53,11 @@ const login = defineRoute({
       throw new ApiError('PC_ERR_AUTH_INVALID_CREDENTIALS', 'wrong username or password');
     }
     if (r.needsRehash) await services.store.users.setPassword(r.user.id, await hashPassword(body.password), { mustChange: r.user.mustChangePassword });
+    // Issue 7: SSO-only mode, and the second factor (a challenge instead of a session when one follows).
+    audit.actor = r.user.username;
+    audit.target = r.user.id;
+    const second = await afterPassword(services, r.user, clientIp, body.totp, audit);
+    if (second) return second;
     const created = await services.sessions.create(r.user.id, {
       clientIp, userAgent: req.headers['user-agent']?.slice(0, 256) ?? null,
       ...(req.cookies.pc_session !== undefined ? { previousSessionId: req.cookies.pc_session } : {}),

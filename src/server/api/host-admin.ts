@@ -81,7 +81,7 @@ const rotate = defineRoute({
   method: 'POST', url: '/api/v1/hosts/:id/token/rotate', summary: "Issues a new agent token; the old one stops working and the live tunnel is closed",
   access: { kind: 'user' }, action: 'host.token.rotate', rateClass: 'hosts', params: z.object({ id: hostRef }).strict(),
   handler: async (ctx) => {
-    const row = await requireManaged(ctx as unknown as HandlerContext<z.ZodType, undefined, undefined>, ctx.params.id);
+    const row = await requireManaged(ctx, ctx.params.id);
     if (row.kind !== 'agent') throw new ApiError('PC_ERR_HOST_LOCAL', 'the local host has no agent token');
     const token = generateAgentToken();
     await ctx.services.store.hosts.update(row.id, { agentTokenHash: hashToken(token) });
@@ -94,7 +94,7 @@ const revoke = defineRoute({
   method: 'DELETE', url: '/api/v1/hosts/:id', summary: 'Revokes an agent host: its tunnel closes at once, its token and grants are deleted',
   access: { kind: 'user' }, action: 'host.revoke', rateClass: 'hosts', params: z.object({ id: hostRef }).strict(),
   handler: async (ctx) => {
-    const row = await requireManaged(ctx as unknown as HandlerContext<z.ZodType, undefined, undefined>, ctx.params.id);
+    const row = await requireManaged(ctx, ctx.params.id);
     if (row.kind !== 'agent') throw new ApiError('PC_ERR_HOST_LOCAL', 'the local host is not removed through the API (unset the Docker socket instead)');
     await ctx.services.agents.unregister(row.id);
     await ctx.services.store.hosts.remove(row.id);

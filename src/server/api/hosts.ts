@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { auditHostSnapshot, collectHost, renderJson } from '../../audit/index.js';
 import { authorize, type Actor } from '../../auth/index.js';
-import type { Host as LiveHost } from '../../hosts/index.js';
+import { hostErrorInfo, type Host as LiveHost } from '../../hosts/index.js';
 import type { Host as StoredHost } from '../../store/index.js';
 import type { Services } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -116,5 +116,31 @@ const exposure = defineRoute({
   },
 });
 
+const info = defineRoute({
+  method: 'GET', url: '/api/v1/hosts/:id/info', summary: "The host's Docker version and system info (system.read on the host); 404 unless the caller holds host.read on it",
+  access: { kind: 'user' }, action: 'host.info', rateClass: 'hosts', params: z.object({ id: hostRef }).strict(),
+  response: z.object({ version: z.record(z.string(), z.unknown()), info: z.record(z.string(), z.unknown()) }),
+  handler: async ({ params, principal, services, req, audit }) => {
+    audit.target = params.id;
+    const row = await requireReadable({ services, req, principal, audit }, params.id);
+    const d = authorize(principal!.actor, 'system.read', { id: row.id, name: row.name, tags: row.tags });
+    if (!d.allow) {
+      await auditRequest(services, req, stateOf(req)!, 'denied', { reason: d.reason });
+      throw new ApiError('PC_ERR_AUTH_FORBIDDEN', `not allowed: ${d.reason}`);
+    }
+    const live = services.hosts.get(row.id);
+    if (!live) throw new ApiError('PC_ERR_HOST_UNREACHABLE', 'the host is not connected');
+    try {
+      const signal = AbortSignal.timeout(HOST_STATUS_TIMEOUT_MS * 3);
+      const [version, sys] = await Promise.all([live.version({ signal }), live.info({ signal })]);
+      return { version, info: sys };
+    } catch (err) {
+      const e = hostErrorInfo(err);
+      const code = e.code === 'PC_ERR_HOST_OFFLINE' ? 'PC_ERR_HOST_OFFLINE' : e.code === 'PC_ERR_HOST_POLICY_DENIED' ? 'PC_ERR_HOST_POLICY_DENIED' : 'PC_ERR_HOST_UNREACHABLE';
+      throw new ApiError(code, e.message, {}, { cause: err });
+    }
+  },
+});
+
 /** The host routes. */
-export const hostRoutes: RouteSpec[] = [list, inspect, exposure];
+export const hostRoutes: RouteSpec[] = [list, inspect, exposure, info];
