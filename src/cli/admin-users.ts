@@ -136,3 +136,14 @@ export async function setUserDisabled(settings: StoreSettings, io: AdminIo, user
     io.stdout(disabled ? `disabled ${user.username} (${revoked} session(s) revoked; its API tokens are refused while disabled)\n` : `enabled ${user.username}\n`);
   });
 }
+
+/** `admin users reset-2fa <user>`: removes the user's second factor and recovery codes (the way back in for a lost phone); sessions end. */
+export async function resetTwoFactor(settings: StoreSettings, io: AdminIo, username: string): Promise<void> {
+  await withStore(settings, async (store) => {
+    const user = await requireUser(store, io, 'user.2fa.reset', username);
+    const had = await store.twoFactor.clear(user.id);
+    const revoked = await new SessionService(store).revokeAllForUser(user.id);
+    await recordAudit(store, io, { action: 'user.2fa.reset', target: `user:${user.username}`, result: 'success', details: { userId: user.id, wasEnabled: had, sessionsRevoked: revoked } });
+    io.stdout(had ? `reset the second factor of ${user.username} (${revoked} session(s) revoked); they enrol again at their next login if their role requires it\n` : `${user.username} had no second factor\n`);
+  });
+}

@@ -7,7 +7,7 @@ import {
   AdminError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, MAX_STDIN_BYTES, resolveStoreSettings, type AdminIo, type StoreSettings,
 } from './admin-context.js';
 import { printTokens, printUsers, revokeToken } from './admin-listing.js';
-import { createUser, resetPassword, setUserDisabled, unlockUser, type CreateUserFlags } from './admin-users.js';
+import { createUser, resetPassword, resetTwoFactor, setUserDisabled, unlockUser, type CreateUserFlags } from './admin-users.js';
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, resolveStoreSettings, type AdminIo, type StoreSettings } from './admin-context.js';
 
@@ -113,7 +113,7 @@ function build(program: Command, io: AdminIo, setExitCode: (code: number) => voi
     .description('clear the failed-login lockout of an account')
     .action((user: string, _o: object, cmd: Command) => act(cmd, (s) => unlockUser(s, io, user)));
 
-  const users = admin.command('users').description('disable or enable users');
+  const users = admin.command('users').description('disable or enable users, reset a second factor');
   users
     .command('disable')
     .argument('<user>', 'username')
@@ -124,6 +124,11 @@ function build(program: Command, io: AdminIo, setExitCode: (code: number) => voi
     .argument('<user>', 'username')
     .description('allow a disabled user again')
     .action((user: string, _o: object, cmd: Command) => act(cmd, (s) => setUserDisabled(s, io, user, false)));
+  users
+    .command('reset-2fa')
+    .argument('<user>', 'username')
+    .description("remove a user's second factor and recovery codes (lost phone), and end its sessions")
+    .action((user: string, _o: object, cmd: Command) => act(cmd, (s) => resetTwoFactor(s, io, user)));
 
   const tokens = admin.command('tokens').description('list or revoke API tokens');
   tokens

@@ -230,6 +230,20 @@ describe('admin on a SQLite data dir', () => {
     expect((await cli(['users', 'disable', 'ghost'])).code).toBe(EXIT_FAILURE);
   });
 
+  it('users reset-2fa removes the second factor and recovery codes, ends sessions, and is audited', async () => {
+    const carol = (await store.users.findByUsername('carol'))!;
+    expect(await store.twoFactor.activate(carol.id, { pendingEnc: 'sealed-test-secret', step: 1, codeHashes: ['h1', 'h2'] })).toBe(false);
+    await store.twoFactor.setPending(carol.id, 'sealed-test-secret');
+    expect(await store.twoFactor.activate(carol.id, { pendingEnc: 'sealed-test-secret', step: 1, codeHashes: ['h1', 'h2'] })).toBe(true);
+    const session = await new SessionService(store).create(carol.id);
+    expect((await cli(['users', 'reset-2fa', 'carol'])).code).toBe(EXIT_OK);
+    expect((await store.twoFactor.getTotp(carol.id))?.enabledAt ?? null).toBeNull();
+    expect(await store.twoFactor.unusedRecoveryCodes(carol.id)).toBe(0);
+    expect((await new SessionService(store).validate(session.sessionId)).ok).toBe(false);
+    expect(await lastAudit(store)).toMatchObject({ action: 'user.2fa.reset', target: 'user:carol', result: 'success' });
+    expect((await cli(['users', 'reset-2fa', 'ghost'])).code).toBe(EXIT_FAILURE);
+  });
+
   it('tokens list shows ids and prefixes but never the token; tokens revoke makes it fail', async () => {
     const alice = (await store.users.findByUsername('alice'))!;
     const tokens = new TokenService(store);
