@@ -12,10 +12,10 @@ describe('server settings', () => {
     expect(r.tls).toEqual({ mode: 'off' });
     expect(r.databaseUrl).toBe('sqlite:data/portcullis.db');
     expect(r.settings.RATE_AUTH).toEqual({ max: 5, windowMs: 15 * 60_000 });
-    expect(r.settings.RATE_HOSTS).toEqual({ max: 30, windowMs: 60_000 });
-    expect(r.settings.RATE_CONTAINERS).toEqual({ max: 60, windowMs: 60_000 });
+    expect(r.settings.RATE_HOSTS).toEqual({ max: 120, windowMs: 60_000 });
+    expect(r.settings.RATE_CONTAINERS).toEqual({ max: 600, windowMs: 60_000 });
     expect(r.settings.RATE_NOTIFICATIONS).toEqual({ max: 20, windowMs: 60_000 });
-    expect(r.settings.RATE_WS).toEqual({ max: 30, windowMs: 60_000 });
+    expect(r.settings.RATE_WS).toEqual({ max: 120, windowMs: 60_000 });
     expect([r.settings.LOCKOUT_THRESHOLD, r.settings.LOCKOUT_WINDOW, r.settings.LOCKOUT_DURATION]).toEqual([5, 900_000, 900_000]);
     expect([r.settings.SESSION_IDLE, r.settings.SESSION_ABSOLUTE]).toEqual([30 * 60_000, 12 * 3_600_000]);
     expect(r.settings.TRUST_PROXY).toBe(false);

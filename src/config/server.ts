@@ -165,20 +165,20 @@ export const serverSettings = {
     help: 'Login and password-change attempts per client IP and per account name.', parse: rate,
   },
   RATE_HOSTS: {
-    env: 'PORTCULLIS_RATE_HOSTS', default: '30/1m', group: G_RATE,
-    help: 'Hosts API requests per client IP and per user.', parse: rate,
+    env: 'PORTCULLIS_RATE_HOSTS', default: '120/1m', group: G_RATE,
+    help: 'Hosts API requests per client IP and per user (the web UI makes several per page).', parse: rate,
   },
   RATE_CONTAINERS: {
-    env: 'PORTCULLIS_RATE_CONTAINERS', default: '60/1m', group: G_RATE,
-    help: 'Containers API requests per client IP and per user.', parse: rate,
+    env: 'PORTCULLIS_RATE_CONTAINERS', default: '600/1m', group: G_RATE,
+    help: 'Containers, images, networks, volumes and events API requests per client IP and per user (the web UI makes several per page).', parse: rate,
   },
   RATE_NOTIFICATIONS: {
     env: 'PORTCULLIS_RATE_NOTIFICATIONS', default: '20/1m', group: G_RATE,
     help: 'Notification API requests per client IP and per user.', parse: rate,
   },
   RATE_WS: {
-    env: 'PORTCULLIS_RATE_WS', default: '30/1m', group: G_RATE,
-    help: 'WebSocket messages per connection user and client IP.', parse: rate,
+    env: 'PORTCULLIS_RATE_WS', default: '120/1m', group: G_RATE,
+    help: 'WebSocket upgrades (live updates, log follow, stats, exec) per client IP and per user.', parse: rate,
   },
   PUBLIC_URL: {
     env: 'PORTCULLIS_PUBLIC_URL', flag: '--public-url', default: '', group: G_AGENTS,

@@ -120,6 +120,8 @@ const me = defineRoute({
     return {
       user: viewUser(p.user), via: p.via, mustChangePassword: p.user.mustChangePassword,
       ...(p.session ? { csrfToken: p.session.csrfToken } : {}), grants: grants.map(viewGrant),
+      // which optional features this server offers (the UI hides what does not exist)
+      features: { exec: services.config.execEnabled === true },
     };
   },
 });

@@ -27,6 +27,8 @@ export interface Me {
   mustChangePassword: boolean;
   csrfToken?: string;
   grants: Grant[];
+  /** Optional features this server offers. */
+  features?: { exec: boolean };
 }
 
 export interface LoginAnswer {

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { lazy, Suspense, useState } from 'react';
 import { api } from '../../api/client';
-import { invalidateContainers, useHostIndex, usePermissions } from '../../api/queries';
+import { invalidateContainers, useHostIndex, useMe, usePermissions } from '../../api/queries';
 import type { ContainerAction } from '../../api/types';
 import { ConfirmButton, useAction } from '../../components/actions';
 import { ErrorAlert, Loading, PageTitle, StateBadge } from '../../components/common';
@@ -58,7 +58,8 @@ export function ContainerPage() {
   const state = c?.State?.Status ?? 'unknown';
   const name = (c?.Name ?? id).replace(/^\//, '');
   const may = (a: ContainerAction) => host !== undefined && perms.can(ACTION_PERMISSION[a], host);
-  const mayExec = host !== undefined && perms.can('container.exec', host);
+  const execOffered = useMe().features?.exec === true;
+  const mayExec = execOffered && host !== undefined && perms.can('container.exec', host);
 
   const act = (a: ContainerAction) => void action.run(async () => {
     await runAction({ hostId, id }, a);
