@@ -31,8 +31,9 @@ beforeAll(async () => {
   // a token holds only what it is granted: the viewer role on every host is what an auditor needs
   const viewer = await srv.store.roles.findByName('viewer');
   await srv.store.grants.add({ roleId: viewer!.id, subjectType: 'token', subjectId: issued.info.id, scopeType: 'all', scopeValue: null });
-  // a public "database" on the test dockerd: published on 127.0.0.1 only, but labelled as postgres
-  await docker(['run', '-d', '--name', NAME, '--label', 'portcullis.test=1', '--privileged', '-p', '127.0.0.1::5432', 'portcullis-test/busybox:latest', 'sleep', '300']);
+  // created, not started (this sandbox's runc cannot start privileged containers; the audit reads configuration)
+  const made = await docker(['create', '--name', NAME, '--label', 'portcullis.test=1', '--privileged', '-p', '127.0.0.1::5432', 'portcullis-test/busybox:latest', 'sleep', '300']);
+  if (made.code !== 0) throw new Error(made.stderr);
 });
 
 afterAll(async () => {

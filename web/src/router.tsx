@@ -84,12 +84,19 @@ const containerRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/containers/ContainerPage'), 'ContainerPage'),
 });
 
+const exposureRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/hosts/$host/exposure',
+  component: lazyRouteComponent(() => import('./pages/Exposure'), 'ExposurePage'),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   passwordRoute,
   appRoute.addChildren([
     page('/', () => import('./pages/Dashboard'), 'DashboardPage'),
     page('/hosts', () => import('./pages/Hosts'), 'HostsPage'),
+    exposureRoute,
     containersRoute,
     containerRoute,
     page('/images', () => import('./pages/Images'), 'ImagesPage'),

@@ -8,6 +8,7 @@ import { useLiveEvents } from '../api/live';
 import { containersQuery, useHosts, usePermissions } from '../api/queries';
 import type { AuditRecord, Container, Host } from '../api/types';
 import { ErrorAlert, formatTime, Loading, PageTitle, StateBadge } from '../components/common';
+import { ExposureBadge } from './Exposure';
 
 const STATES = ['running', 'paused', 'restarting', 'created', 'exited', 'dead'];
 /** Containers listed on the dashboard (the containers page has them all). */
@@ -23,6 +24,7 @@ function HostCard({ host, containers }: { host: Host; containers: Container[] })
         <Badge color={host.status.online ? 'green' : 'red'} variant="light">{host.status.online ? 'online' : 'offline'}</Badge>
       </Group>
       <Text size="xs" c="dimmed">{host.kind}{host.status.dockerVersion ? ` · Docker ${host.status.dockerVersion}` : ''}</Text>
+      {host.status.online && <Group mt={4}><ExposureBadge hostId={host.id} /></Group>}
       {host.status.error && <Text size="xs" c="red" className="pc-wrap">{host.status.error.message}</Text>}
       <Group gap={6} mt="xs">
         <Text size="sm" data-testid="count-total">{containers.length} containers</Text>

@@ -7,6 +7,7 @@ import { hostsQuery, useHosts, usePermissions } from '../api/queries';
 import type { Host, HostCreated } from '../api/types';
 import { ConfirmButton, ShownOnce, useAction } from '../components/actions';
 import { ErrorAlert, Loading, PageTitle } from '../components/common';
+import { Link } from '@tanstack/react-router';
 import { HostInfoButton } from './HostInfo';
 
 function Enrolment({ token, command }: { token: string; command: string }) {
@@ -68,7 +69,10 @@ function HostRow({ host, manage, info }: { host: Host; manage: boolean; info: bo
         <Badge color={host.status.online ? 'green' : 'red'} variant="light">{host.status.online ? 'online' : 'offline'}</Badge>
         {host.status.error && <Text size="xs" c="red" className="pc-wrap">{host.status.error.message}</Text>}
       </Table.Td>
-      <Table.Td>{host.status.dockerVersion ?? '–'} {info && host.status.online && <HostInfoButton host={host} />}</Table.Td>
+      <Table.Td>
+        {host.status.dockerVersion ?? '–'} {info && host.status.online && <HostInfoButton host={host} />}{' '}
+        {host.status.online && <Link to="/hosts/$host/exposure" params={{ host: host.id }} data-testid="host-exposure-link">Exposure</Link>}
+      </Table.Td>
       <Table.Td>{host.status.containers ?? '–'}</Table.Td>
       <Table.Td>
         {tags !== undefined ? (
