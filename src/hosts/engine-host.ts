@@ -53,6 +53,7 @@ export class EngineHost implements Host {
   protected readonly channel: EngineChannel;
   private tagList: string[];
   private readonly onDecision: DecisionListener | undefined;
+  private writeCount = 0;
 
   constructor(opts: EngineHostOptions) {
     this.id = opts.id;
@@ -68,6 +69,10 @@ export class EngineHost implements Host {
     return this.tagList;
   }
 
+  get writes(): number {
+    return this.writeCount;
+  }
+
   setTags(tags: readonly string[]): void {
     this.tagList = normalizeTags(tags);
   }
@@ -76,6 +81,9 @@ export class EngineHost implements Host {
   call(req: EngineRequest & { stream?: false }): Promise<EngineResponse<Buffer>>;
   async call(req: EngineRequest): Promise<EngineResponse<Buffer> | EngineResponse<Readable>> {
     const { decision, body, target } = this.gate(req);
+    const write = req.method !== 'GET' && req.method !== 'HEAD';
+    // counted when sent and again when answered: a listing taken while a write is in flight is never reused
+    if (write) this.writeCount += 1;
     const raw: RawRequest = {
       method: req.method,
       path: target,
@@ -94,6 +102,8 @@ export class EngineHost implements Host {
       return { ...res, decision };
     } catch (err) {
       throw relabel(err, req.operation);
+    } finally {
+      if (write) this.writeCount += 1;
     }
   }
 

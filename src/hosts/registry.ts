@@ -8,6 +8,14 @@ import type { Host, HostErrorInfo, HostKind, HostStatus } from './types.js';
 export const CONTAINER_STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'] as const;
 export type ContainerState = (typeof CONTAINER_STATES)[number];
 
+/**
+ * While a host's Docker events are followed (the live hub does so whenever a UI is open), its container
+ * listing is reused for up to this long unless the host changed meanwhile: a write through it (start,
+ * stop, remove…), any container event (the follower calls {@link HostRegistry.invalidate}), or its tunnel
+ * going up or down. A host whose events nobody follows is asked every time.
+ */
+export const CONTAINER_LIST_CACHE_MS = 2_000;
+
 /** Time one host gets to answer a listing before its entry reports a timeout. */
 export const DEFAULT_HOST_LIST_TIMEOUT_MS = 10_000;
 /** Most values one filter key takes, and the longest value. */
@@ -91,6 +99,38 @@ export type HostChangeListener = (change: HostChange) => void;
 export class HostRegistry {
   private readonly hosts = new Map<string, Host>();
   private readonly listeners = new Set<HostChangeListener>();
+  private readonly listings = new Map<string, { key: string; epoch: number; writes: number; at: number; containers: ContainerSummary[] }>();
+  private readonly epochs = new Map<string, number>();
+
+  private readonly followed = new Set<string>();
+
+  /** Says whether the host's container events are being followed (and reported through invalidate); only then are listings reused. */
+  setFollowed(hostId: string, on: boolean): void {
+    if (on) this.followed.add(hostId);
+    else {
+      this.followed.delete(hostId);
+      this.invalidate(hostId);
+    }
+  }
+
+  /** Forgets the cached container listing of a host (its containers changed). */
+  invalidate(hostId: string): void {
+    this.epochs.set(hostId, (this.epochs.get(hostId) ?? 0) + 1);
+    this.listings.delete(hostId);
+  }
+
+  /** The host's containers for these dockerd filters: a fresh cached listing, or a new one. */
+  private async listFor(host: Host, filters: Filters, signal: AbortSignal): Promise<ContainerSummary[]> {
+    const key = JSON.stringify(filters);
+    const epoch = this.epochs.get(host.id) ?? 0;
+    const writes = host.writes ?? -1;
+    const hit = this.listings.get(host.id);
+    if (hit && this.followed.has(host.id) && hit.key === key && hit.epoch === epoch && hit.writes === writes && writes >= 0 && Date.now() - hit.at < CONTAINER_LIST_CACHE_MS) return hit.containers;
+    const containers = checkContainerList(await host.listContainers({ all: true, filters, signal }));
+    // kept only if nothing changed while it was taken
+    if (this.followed.has(host.id) && writes >= 0 && (this.epochs.get(host.id) ?? 0) === epoch && host.writes === writes) this.listings.set(host.id, { key, epoch, writes, at: Date.now(), containers });
+    return containers;
+  }
 
   /** Calls `listener` on every change until the returned function is called. */
   onChange(listener: HostChangeListener): () => void {
@@ -100,6 +140,7 @@ export class HostRegistry {
 
   /** Tells every listener about `change` (a listener that throws does not stop the others). */
   emitChange(change: HostChange): void {
+    this.invalidate(change.hostId);
     for (const l of [...this.listeners]) {
       try {
         l(change);
@@ -180,7 +221,7 @@ export class HostRegistry {
       const base = { hostId: host.id, hostName: host.name, kind: host.kind, tags: [...host.tags] };
       const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
       try {
-        const containers = checkContainerList(await host.listContainers({ all: true, filters: docker, signal }));
+        const containers = await this.listFor(host, docker, signal);
         return { ...base, containers };
       } catch (err) {
         const error = signal.aborted && !opts.signal?.aborted

@@ -175,6 +175,8 @@ export interface Host extends HostOperations {
   readonly tags: readonly string[];
   /** The host's own policy (agents enforce theirs even against the control plane). */
   readonly policy: PolicyEngine;
+  /** Counts the calls that may change state (anything but GET/HEAD) sent so far; list caches compare it. */
+  readonly writes?: number;
   /** Checks `req` against the policy (throws HostPolicyDenied), then sends it; non-2xx throws DockerError. */
   call(req: EngineRequest & { stream: true }): Promise<EngineResponse<Readable>>;
   call(req: EngineRequest & { stream?: false }): Promise<EngineResponse<Buffer>>;

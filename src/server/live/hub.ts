@@ -96,6 +96,9 @@ export class LiveHub {
     const recent = new Set<string>();
     while (!signal.aborted) {
       try {
+        // while this stream runs, every container event invalidates the host's cached listing, so the
+        // registry may reuse one (the `since` replay covers the moment the stream takes to open)
+        this.hosts.setFollowed(host.id, true);
         for await (const ev of host.events({ since, filters: { type: ['container'] }, signal })) {
           delay = LIVE_RETRY_MS;
           const nanos = eventNanos(ev);
@@ -105,11 +108,15 @@ export class LiveHub {
           since = Math.floor(nanos / 1e9);
           recent.add(key);
           if (recent.size > RECENT_KEYS) recent.delete(recent.values().next().value!);
+          // a listing cached before this event is out of date
+          this.hosts.invalidate(host.id);
           const msg = liveMessage(host, ev);
           if (msg) this.broadcast(host.id, JSON.stringify(msg));
         }
       } catch (err) {
         if (!signal.aborted) this.log?.debug({ hostId: host.id, err: { message: (err as Error).message } }, 'live: host event stream failed; retrying');
+      } finally {
+        this.hosts.setFollowed(host.id, false);
       }
       if (signal.aborted || this.hosts.get(host.id) !== host) return;
       await sleep(delay, undefined, { signal }).catch(() => undefined);
