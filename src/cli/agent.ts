@@ -6,6 +6,7 @@ import { Agent, createAgentMetrics, loadOrCreateAgentKey, startHealthServer } fr
 import { DockerClient } from '../docker/index.js';
 import { hostPolicy } from '../hosts/index.js';
 import { createLogger } from '../log/index.js';
+import { privateKeyFingerprint } from '../tunnel/index.js';
 import { PolicyEngine, constraintsFromSettings, loadPolicyFile } from '../policy/index.js';
 
 const VERSION = '0.1.0';
@@ -55,7 +56,9 @@ export async function runAgent(s: AgentSettings): Promise<void> {
   const log = createLogger({ level: s.LOG_LEVEL, name: 'portcullis-agent' });
   const ca = s.AGENT_CA_FILE !== '' ? readFileSync(s.AGENT_CA_FILE, 'utf8') : undefined;
   const { key, created, path } = loadOrCreateAgentKey(s.AGENT_DATA, (m) => log.warn(m));
-  if (created) log.info({ keyFile: path }, 'created the agent key (it is enrolled on the first connection)');
+  const fingerprint = privateKeyFingerprint(key);
+  if (created) log.info({ keyFile: path, fingerprint }, 'created the agent key (it is enrolled on the first connection; compare this fingerprint with the one the control plane shows)');
+  else log.info({ keyFile: path, fingerprint }, 'loaded the agent key');
   const policy = await agentPolicy(s.AGENT_POLICY);
   const docker = DockerClient.fromDockerHost(s.DOCKER_HOST === '' ? undefined : s.DOCKER_HOST);
   const metrics = await createAgentMetrics();

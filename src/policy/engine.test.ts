@@ -52,6 +52,11 @@ describe('PolicyEngine', () => {
     expect(v).toMatchObject({ allow: false, status: 413 });
   });
 
+  it('refuses multipart bodies on writes too (Go form parsing could merge their fields into the query)', () => {
+    const ev = engine({ IMAGES: '1', POST: '1' }).evaluate('POST', '/images/create?fromImage=ok', { ...H, 'content-type': 'multipart/form-data; boundary=x' });
+    expect(ev.decision).toMatchObject({ allow: false, rule: 'body:form-encoded', status: 400 });
+  });
+
   it('refuses form-encoded bodies on writes (Q1)', () => {
     const ev = engine({ IMAGES: '1', POST: '1' }).evaluate('POST', '/images/create?fromImage=ok', { ...H, 'content-type': 'application/x-www-form-urlencoded' });
     expect(ev.decision).toMatchObject({ allow: false, rule: 'body:form-encoded', status: 400 });

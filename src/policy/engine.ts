@@ -71,6 +71,9 @@ function mediaType(ct: string | string[] | undefined): string | undefined {
 }
 
 /** The policy engine used by the proxy, the agents and the server's RBAC. */
+/** Body media types Go's form parsing can merge into the query values dockerd reads; refused on every write. */
+const FORM_MEDIA_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);
+
 export class PolicyEngine {
   readonly mode: 'enforce' | 'observe';
   readonly profile: Profile;
@@ -104,9 +107,9 @@ export class PolicyEngine {
     if (!verdict.allow) {
       return { decision: { allow: false, operation, rule: verdict.rule, reason: verdict.reason, status: 403 }, match, request, needsBody: false };
     }
-    if (method !== 'GET' && method !== 'HEAD' && mediaType(headers['content-type']) === 'application/x-www-form-urlencoded') {
+    if (method !== 'GET' && method !== 'HEAD' && FORM_MEDIA_TYPES.has(mediaType(headers['content-type']) ?? '')) {
       return {
-        decision: { allow: false, operation, rule: 'body:form-encoded', reason: 'form-encoded bodies are refused (dockerd would let them override the query)', status: 400 },
+        decision: { allow: false, operation, rule: 'body:form-encoded', reason: 'form-encoded and multipart bodies are refused (dockerd could let them override the query)', status: 400 },
         match, request, needsBody: false,
       };
     }

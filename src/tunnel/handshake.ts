@@ -1,5 +1,5 @@
 // The tunnel handshake: challenge → hello (Ed25519 signature over a fresh nonce) → ready, as JSON text messages.
-import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { MAX_HANDSHAKE_MESSAGE_BYTES, TUNNEL_PROTOCOL } from './limits.js';
 
 /** Server → agent, first message after the upgrade. */
@@ -126,6 +126,19 @@ export function parseReady(data: unknown): Ready {
   const o = parseObject(data);
   if (o.type !== 'ready') throw new HandshakeError(typeof o.message === 'string' ? `refused: ${o.message.slice(0, 200)}` : 'expected ready');
   return { type: 'ready', hostId: str(o, 'hostId', 128), hostName: str(o, 'hostName', 128) };
+}
+
+/**
+ * The fingerprint people compare: `SHA256:` + base64 (no padding) of the SPKI DER, as OpenSSH prints keys.
+ * The agent logs it at start; the API shows the enrolled one.
+ */
+export function keyFingerprint(spkiDerBase64: string): string {
+  return `SHA256:${createHash('sha256').update(Buffer.from(spkiDerBase64, 'base64')).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The fingerprint of the public half of a private key. */
+export function privateKeyFingerprint(key: KeyObject): string {
+  return keyFingerprint(createPublicKey(key).export({ type: 'spki', format: 'der' }).toString('base64'));
 }
 
 /** Loads a PEM private key (PKCS#8); throws unless it is Ed25519. */

@@ -1,7 +1,7 @@
 // Public face of src/tunnel: the WebSocket ⇄ HTTP/2 plumbing shared by the server (client side) and the agent (server side).
 export * from './limits.js';
 export {
-  answerChallenge, loadEd25519Key, newChallenge, parseChallenge, parseHello, parseReady, signedPayload, verifyHello, HandshakeError,
+  answerChallenge, keyFingerprint, loadEd25519Key, privateKeyFingerprint, newChallenge, parseChallenge, parseHello, parseReady, signedPayload, verifyHello, HandshakeError,
   type Challenge, type Hello, type Ready,
 } from './handshake.js';
 export { tunnelDuplex } from './duplex.js';

@@ -27,6 +27,7 @@ export interface HostView {
   enrolled: boolean;
   agentVersion: string | null;
   agentPolicy: string | null;
+  agentKeyFingerprint: string | null;
 }
 
 /** What POST /api/v1/hosts answers once. */

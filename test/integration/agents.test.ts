@@ -144,6 +144,26 @@ describe('agent enrollment and identity', () => {
     await second.stop();
   });
 
+  it('shows the enrolled key\'s fingerprint as the agent logs it; resetting the enrollment lets a new key enroll', async () => {
+    const created = await api.createHost('edge-fpr');
+    const first = await startAgent({ token: created.token });
+    await first.waitReady();
+    const logged = (await first.log.waitFor((l) => typeof l.fingerprint === 'string')).fingerprint as string;
+    expect(logged).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect((await api.host(created.host.id))!.agentKeyFingerprint).toBe(logged);
+    await first.stop();
+    // a second machine with another key cannot take over until an admin resets the enrollment
+    const reset = await api.request('POST', `/api/v1/hosts/${created.host.id}/enrollment/reset`);
+    expect(reset.status).toBe(200);
+    expect((await api.host(created.host.id))!).toMatchObject({ enrolled: false, agentKeyFingerprint: null });
+    expect(await auditOf('host.enrollment.reset', { target: created.host.id })).toHaveLength(1);
+    const second = await startAgent({ token: created.token });
+    await second.waitReady();
+    const other = (await second.log.waitFor((l) => typeof l.fingerprint === 'string')).fingerprint as string;
+    expect(other).not.toBe(logged);
+    expect((await api.host(created.host.id))!.agentKeyFingerprint).toBe(other);
+  });
+
   it('answers 401 to an unknown token, audits it, and the agent keeps retrying (readyz 503, lastError names 401)', async () => {
     const since = new Date().toISOString();
     const token = `pca_${randomBytes(32).toString('base64url')}`;

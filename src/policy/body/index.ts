@@ -112,8 +112,9 @@ export function inspectRequest(input: InspectInput, c: BodyConstraints): BodyVer
   if (!rules) return { allow: true, body: input.body ?? Buffer.alloc(0) };
   const gate = rules.gate?.(c) ?? rules.query?.(input.query, c);
   if (gate) return deny(gate);
-  if (mediaType(input.contentType) === 'application/x-www-form-urlencoded') {
-    return badRequest('body:content-type', 'form-encoded bodies are refused (dockerd would let them override the query)');
+  const media = mediaType(input.contentType);
+  if (media === 'application/x-www-form-urlencoded' || media === 'multipart/form-data') {
+    return badRequest('body:content-type', 'form-encoded and multipart bodies are refused (dockerd could let them override the query)');
   }
   if (!rules.json) return { allow: true, body: input.body ?? Buffer.alloc(0) };
   if (input.body === undefined) {

@@ -90,6 +90,20 @@ const rotate = defineRoute({
   },
 });
 
+const resetEnrollment = defineRoute({
+  method: 'POST', url: '/api/v1/hosts/:id/enrollment/reset',
+  summary: "Forgets the host's enrolled agent key (e.g. someone enrolled first with a stolen token, or the agent's key was lost): the live tunnel closes and the next agent to connect with the token enrolls its key. Rotate the token too when it may have leaked.",
+  access: { kind: 'user' }, action: 'host.enrollment.reset', rateClass: 'hosts', params: z.object({ id: hostRef }).strict(),
+  handler: async (ctx) => {
+    const row = await requireManaged(ctx, ctx.params.id);
+    if (row.kind !== 'agent') throw new ApiError('PC_ERR_HOST_LOCAL', 'the local host has no agent key');
+    await ctx.services.store.hosts.update(row.id, { agentPublicKey: null, agentEnrolledAt: null });
+    ctx.services.agents.disconnect(row.id, CLOSE_CODES.revoked, 'agent enrollment reset');
+    ctx.audit.details = { hadKey: row.agentPublicKey !== null };
+    return { ok: true };
+  },
+});
+
 const revoke = defineRoute({
   method: 'DELETE', url: '/api/v1/hosts/:id', summary: 'Revokes an agent host: its tunnel closes at once, its token and grants are deleted',
   access: { kind: 'user' }, action: 'host.revoke', rateClass: 'hosts', params: z.object({ id: hostRef }).strict(),
@@ -104,4 +118,4 @@ const revoke = defineRoute({
 });
 
 /** The host management routes. */
-export const hostAdminRoutes: RouteSpec[] = [create, update, rotate, revoke];
+export const hostAdminRoutes: RouteSpec[] = [create, update, rotate, resetEnrollment, revoke];

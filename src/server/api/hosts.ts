@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { auditHostSnapshot, collectHost, renderJson } from '../../audit/index.js';
 import { authorize, type Actor } from '../../auth/index.js';
 import { hostErrorInfo, type Host as LiveHost } from '../../hosts/index.js';
+import { keyFingerprint } from '../../tunnel/index.js';
 import type { Host as StoredHost } from '../../store/index.js';
 import type { Services } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -24,6 +25,8 @@ const statusView = z.object({
 const hostView = z.object({
   id: z.string(), name: z.string(), kind: z.enum(['local', 'agent']), tags: z.array(z.string()), status: statusView,
   lastSeenAt: z.string().nullable(), enrolled: z.boolean(), agentVersion: z.string().nullable(), agentPolicy: z.string().nullable(),
+  /** SHA256 fingerprint of the enrolled agent key (the agent logs its own at start: they must match). */
+  agentKeyFingerprint: z.string().nullable(),
 });
 export type HostView = z.infer<typeof hostView>;
 
@@ -50,6 +53,7 @@ export async function viewHost(services: Services, row: StoredHost): Promise<Hos
     id: row.id, name: row.name, kind: row.kind, tags: [...row.tags], status: await statusOf(services.hosts.get(row.id)),
     lastSeenAt: agent ? (services.agents.isOnline(row.id) ? new Date().toISOString() : row.lastSeenAt) : null,
     enrolled: !agent || row.agentPublicKey !== null, agentVersion: row.agentVersion, agentPolicy: row.agentPolicy,
+    agentKeyFingerprint: row.agentPublicKey !== null ? keyFingerprint(row.agentPublicKey) : null,
   };
 }
 

@@ -60,8 +60,12 @@ export interface Host {
   kind: 'local' | 'agent';
   tags: string[];
   status: HostStatus;
-  lastSeenAt?: string;
+  lastSeenAt?: string | null;
   enrolled?: boolean;
+  /** SHA256 fingerprint of the enrolled agent key; the agent logs its own at start. */
+  agentKeyFingerprint?: string | null;
+  /** What the agent reported at its last handshake. */
+  agentPolicy?: string | null;
 }
 
 export interface HostCreated {

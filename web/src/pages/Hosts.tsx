@@ -64,7 +64,15 @@ function HostRow({ host, manage, info }: { host: Host; manage: boolean; info: bo
     });
   return (
     <Table.Tr data-host={host.name}>
-      <Table.Td className="pc-wrap"><Text fw={600} size="sm">{host.name}</Text><Text size="xs" c="dimmed">{host.kind}</Text></Table.Td>
+      <Table.Td className="pc-wrap">
+        <Text fw={600} size="sm">{host.name}</Text>
+        <Text size="xs" c="dimmed">{host.kind}{host.agentPolicy ? ` · policy ${host.agentPolicy} (reported by the agent)` : ''}</Text>
+        {host.kind === 'agent' && (
+          <Text size="xs" c="dimmed" data-testid="host-key-fingerprint" title="compare with the fingerprint the agent logs at start">
+            {host.agentKeyFingerprint ? `key ${host.agentKeyFingerprint}` : 'not enrolled yet'}
+          </Text>
+        )}
+      </Table.Td>
       <Table.Td>
         <Badge color={host.status.online ? 'green' : 'red'} variant="light">{host.status.online ? 'online' : 'offline'}</Badge>
         {host.status.error && <Text size="xs" c="red" className="pc-wrap">{host.status.error.message}</Text>}
@@ -95,6 +103,12 @@ function HostRow({ host, manage, info }: { host: Host; manage: boolean; info: bo
               onConfirm={async () => setRotated(await api(`/api/v1/hosts/${encodeURIComponent(host.id)}/token/rotate`, { method: 'POST' }))}>
               Rotate token
             </ConfirmButton>
+            {host.agentKeyFingerprint && (
+              <ConfirmButton color="orange" question={`Forget the enrolled key of ${host.name}? Its tunnel closes and the next agent that connects with the token enrolls its key. Rotate the token too if it may have leaked.`}
+                onConfirm={async () => { await api(`/api/v1/hosts/${encodeURIComponent(host.id)}/enrollment/reset`, { method: 'POST' }); await refresh(); }}>
+                Reset enrollment
+              </ConfirmButton>
+            )}
             <ConfirmButton question={`Revoke ${host.name}? Its agent is disconnected at once and cannot reconnect.`}
               onConfirm={async () => { await api(`/api/v1/hosts/${encodeURIComponent(host.id)}`, { method: 'DELETE' }); await refresh(); }}>
               Revoke
