@@ -1,7 +1,7 @@
 // `portcullis agent`: reads its settings, loads or creates its key, dials the control plane and serves its Docker host.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { agentSettings, proxySettings, readSettings, SettingError, type AgentSettings } from '../config/index.js';
+import { agentSettings, proxySettings, readSettings, SettingError, withFlags, type AgentSettings } from '../config/index.js';
 import { Agent, createAgentMetrics, loadOrCreateAgentKey, startHealthServer } from '../agent/index.js';
 import { DockerClient } from '../docker/index.js';
 import { hostPolicy } from '../hosts/index.js';
@@ -16,14 +16,7 @@ type AgentFlags = Partial<Record<string, string>>;
 
 /** Merges flags over the environment (a flag wins) and checks every setting. */
 export function agentSettingsFrom(env: NodeJS.ProcessEnv, flags: AgentFlags): AgentSettings {
-  const merged: Record<string, string | undefined> = { ...env };
-  for (const spec of Object.values(agentSettings)) {
-    if (!('flag' in spec)) continue;
-    const key = spec.flag.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-    const v = flags[key];
-    if (v !== undefined) merged[spec.env] = v;
-  }
-  const s = readSettings(agentSettings, merged);
+  const s = readSettings(agentSettings, withFlags(agentSettings, env, flags));
   if (s.AGENT_TOKEN === '' && s.AGENT_TOKEN_FILE === '') throw new SettingError('AGENT_TOKEN', 'set AGENT_TOKEN_FILE (or AGENT_TOKEN) to the token shown when the host was added');
   if (s.AGENT_TOKEN !== '' && s.AGENT_TOKEN_FILE !== '') throw new SettingError('AGENT_TOKEN', 'set only one of AGENT_TOKEN and AGENT_TOKEN_FILE');
   return s;

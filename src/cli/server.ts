@@ -1,7 +1,7 @@
 // `portcullis server`: reads flags and PORTCULLIS_* variables, starts the control plane, stops on SIGTERM/SIGINT.
 import type { Command } from 'commander';
 import {
-  readSettings, resolveServerSettings, serverSettings, SettingError, unknownPrefixedVars, type ResolvedServerSettings,
+  readSettings, resolveServerSettings, serverSettings, SettingError, unknownPrefixedVars, withFlags, type ResolvedServerSettings,
 } from '../config/index.js';
 import { createLogger } from '../log/index.js';
 import { startServer } from '../server/index.js';
@@ -11,14 +11,7 @@ type ServerFlags = Partial<Record<string, string | boolean>>;
 
 /** Merges the flags over the environment (a flag wins) and checks the settings. */
 export function serverSettingsFrom(env: NodeJS.ProcessEnv, flags: ServerFlags): ResolvedServerSettings {
-  const merged: Record<string, string | undefined> = { ...env };
-  for (const spec of Object.values(serverSettings)) {
-    if (!('flag' in spec)) continue;
-    const key = spec.flag.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-    const v = flags[key];
-    if (v !== undefined) merged[spec.env] = typeof v === 'boolean' ? (v ? '1' : '0') : v;
-  }
-  return resolveServerSettings(readSettings(serverSettings, merged));
+  return resolveServerSettings(readSettings(serverSettings, withFlags(serverSettings, env, flags)));
 }
 
 /** Registers `portcullis server` with its flags (one per setting that has a flag). */

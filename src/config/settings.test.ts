@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { proxySettings } from './proxy.js';
-import { csv, haproxyBool, looksLikeWordTrue, oneOf, positiveInt, readSettings, SettingError, strictBool, unknownPrefixedVars } from './settings.js';
+import { csv, haproxyBool, looksLikeWordTrue, oneOf, positiveInt, readSettings, SettingError, strictBool, unknownPrefixedVars, withFlags } from './settings.js';
 
 describe('settings', () => {
   it('haproxyBool follows HAProxy integer casting', () => {
@@ -57,5 +57,20 @@ describe('settings', () => {
   it('lists unknown PORTCULLIS_ variables', () => {
     const specs = [{ a: { env: 'PORTCULLIS_LISTEN', default: undefined, help: '', group: '', parse: (x: string | undefined) => x } }];
     expect(unknownPrefixedVars(specs, { PORTCULLIS_LISTEN: 'x', PORTCULLIS_LISTN: 'y', OTHER: 'z' })).toEqual(['PORTCULLIS_LISTN']);
+  });
+});
+
+describe('withFlags', () => {
+  const specs = {
+    LISTEN: { env: 'X_LISTEN', flag: '--listen', default: 'a', group: 'g', help: '', parse: (r: string | undefined) => r },
+    TLS_CERT: { env: 'X_TLS_CERT', flag: '--tls-cert', default: '', group: 'g', help: '', parse: (r: string | undefined) => r },
+    INSECURE: { env: 'X_INSECURE', flag: '--insecure-http', default: '0', group: 'g', help: '', parse: (r: string | undefined) => r },
+    NOFLAG: { env: 'X_NOFLAG', default: '', group: 'g', help: '', parse: (r: string | undefined) => r },
+  };
+
+  it('lays camelCased flags over the environment, a flag winning, booleans as 1/0', () => {
+    const merged = withFlags(specs, { X_LISTEN: 'env', X_NOFLAG: 'kept', OTHER: 'x' }, { listen: 'flag', tlsCert: '/c.pem', insecureHttp: true, noflag: 'ignored' });
+    expect(merged).toEqual({ X_LISTEN: 'flag', X_TLS_CERT: '/c.pem', X_INSECURE: '1', X_NOFLAG: 'kept', OTHER: 'x' });
+    expect(withFlags(specs, {}, { insecureHttp: false }).X_INSECURE).toBe('0');
   });
 });

@@ -40,6 +40,25 @@ export function readSettings<S extends Record<string, SettingSpec<unknown>>>(
   return out as { [K in keyof S]: ReturnType<S[K]['parse']> };
 }
 
+/**
+ * The environment with command-line flags laid over it (a flag wins): each setting that has a flag is
+ * looked up under commander's camelCase name (`--tls-cert` → `tlsCert`); a boolean flag becomes 1/0.
+ */
+export function withFlags(
+  specs: Record<string, SettingSpec<unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Readonly<Record<string, string | boolean | undefined>>,
+): Record<string, string | undefined> {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const spec of Object.values(specs)) {
+    if (spec.flag === undefined) continue;
+    const key = spec.flag.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const v = flags[key];
+    if (v !== undefined) merged[spec.env] = typeof v === 'boolean' ? (v ? '1' : '0') : v;
+  }
+  return merged;
+}
+
 /** Names of `PORTCULLIS_*` variables in `env` that no declared setting uses (likely typos). */
 export function unknownPrefixedVars(
   specs: readonly Record<string, SettingSpec<unknown>>[],
