@@ -54,15 +54,30 @@ export const LINGER_MS = 2_000;
  */
 export function sendDenial(res: ServerResponse, d: Decision, bodyPending: boolean, req?: IncomingMessage): void {
   const body = denialBody(d);
-  if (bodyPending && req && !req.complete) {
-    req.resume();
-    const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
-    timer.unref();
-    req.once('end', () => clearTimeout(timer));
-    req.socket.once('close', () => clearTimeout(timer));
-  }
   res.writeHead(d.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
+  if (!(bodyPending && req && !req.complete)) {
+    res.end(body);
+    return;
+  }
+  // The whole answer goes out now (its length is declared, so the client can read it at once), but the
+  // response ends, and the socket may close, only once the pending body was read: closing with unread
+  // bytes makes the kernel send a reset, and the client would lose the answer it already received.
+  res.write(body);
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    res.end();
+  };
+  const timer = setTimeout(() => {
+    ended = true;
+    req.socket.destroy();
+  }, LINGER_MS);
+  timer.unref();
+  req.once('end', end);
+  req.socket.once('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 function hasRequestBody(req: IncomingMessage): boolean {
