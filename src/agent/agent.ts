@@ -117,36 +117,35 @@ export class Agent {
     ws.on('error', (err) => {
       if (!refused) this.lastError = `connection failed: ${err.message}`;
     });
+    // the handshake state of this connection: challenge answered, then ready (the listener goes away after)
+    let challenged = false;
     const onMessage = (data: Buffer, isBinary: boolean): void => {
       try {
         if (isBinary) throw new Error('binary message during the handshake');
-        if (this.hostId === undefined || !done) {
-          if (!this.challenged) {
-            const challenge = parseChallenge(data);
-            this.challenged = true;
-            ws.send(JSON.stringify(answerChallenge(challenge, this.opts.key, { agentVersion: this.opts.version, policy: this.opts.policyName })));
-            return;
-          }
-          const ready = parseReady(data);
-          done = true;
-          ws.off('message', onMessage);
-          clearTimeout(handshakeTimer);
-          // synchronously, before the server's first HTTP/2 bytes are dispatched
-          this.session = serveTunnel(tunnelDuplex(ws), createForwarder(this.opts));
-          this.hostId = ready.hostId;
-          this.hostName = ready.hostName;
-          this.attempt = 0;
-          this.connections += 1;
-          this.lastError = undefined;
-          this.setState('connected');
-          log.info({ hostId: ready.hostId, host: ready.hostName }, 'tunnel up');
+        if (!challenged) {
+          const challenge = parseChallenge(data);
+          challenged = true;
+          ws.send(JSON.stringify(answerChallenge(challenge, this.opts.key, { agentVersion: this.opts.version, policy: this.opts.policyName })));
+          return;
         }
+        const ready = parseReady(data);
+        done = true;
+        ws.off('message', onMessage);
+        clearTimeout(handshakeTimer);
+        // synchronously, before the server's first HTTP/2 bytes are dispatched
+        this.session = serveTunnel(tunnelDuplex(ws), createForwarder(this.opts));
+        this.hostId = ready.hostId;
+        this.hostName = ready.hostName;
+        this.attempt = 0;
+        this.connections += 1;
+        this.lastError = undefined;
+        this.setState('connected');
+        log.info({ hostId: ready.hostId, host: ready.hostName }, 'tunnel up');
       } catch (err) {
         this.lastError = (err as Error).message;
         ws.close(1002, 'handshake failed');
       }
     };
-    this.challenged = false;
     this.hostId = undefined;
     ws.on('message', onMessage);
     ws.on('open', () => startHeartbeat(ws, this.opts.heartbeat ?? {}));
@@ -159,8 +158,6 @@ export class Agent {
       this.fail(this.lastError);
     });
   }
-
-  private challenged = false;
 
   private fail(reason: string | undefined): void {
     if (this.stopped) return;
